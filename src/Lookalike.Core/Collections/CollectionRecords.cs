@@ -1,0 +1,73 @@
+using Lookalike.Indexes;
+
+namespace Lookalike.Collections;
+
+/// <summary>One image of a collection. The id is its identity; the path is only where it was found.</summary>
+/// <param name="Id">64-bit id assigned by the collection.</param>
+/// <param name="Path">Full path of the file it was indexed from.</param>
+/// <param name="Sha256">SHA-256 of the file bytes (lower-case hex): adding the same content twice is a no-op.</param>
+/// <param name="Label">Class label (e.g. the parent folder's name), when known.</param>
+/// <param name="Bytes">File size.</param>
+/// <param name="Width">Pixel width after EXIF orientation.</param>
+/// <param name="Height">Pixel height after EXIF orientation.</param>
+/// <param name="AddedAt">When it was added.</param>
+public sealed record ImageRecord(long Id, string Path, string Sha256, string? Label, long Bytes, int Width, int Height,
+    DateTimeOffset AddedAt);
+
+/// <summary>An image to add, with its feature vector.</summary>
+/// <param name="Path">Full path (or upload name).</param>
+/// <param name="Sha256">SHA-256 of the file bytes (lower-case hex).</param>
+/// <param name="Label">Class label, when known.</param>
+/// <param name="Bytes">File size.</param>
+/// <param name="Width">Pixel width.</param>
+/// <param name="Height">Pixel height.</param>
+/// <param name="Features">Feature vector of the collection's dimension.</param>
+public sealed record NewImage(string Path, string Sha256, string? Label, long Bytes, int Width, int Height, float[] Features);
+
+/// <summary>The model whose features a collection holds.</summary>
+/// <param name="Id">Model name.</param>
+/// <param name="Sha256">SHA-256 of the model file.</param>
+/// <param name="Path">Where the model file was when the collection was made.</param>
+/// <param name="Dimension">Feature dimension.</param>
+/// <param name="Preprocessing">Preprocessing description.</param>
+public sealed record ModelReference(string Id, string Sha256, string Path, int Dimension, string Preprocessing);
+
+/// <summary>Summary of a collection.</summary>
+/// <param name="Location">Folder or connection it lives in.</param>
+/// <param name="Count">Live images.</param>
+/// <param name="Model">The model of its features.</param>
+/// <param name="Metric">Default metric.</param>
+/// <param name="IndexSpec">Index spec used for searches.</param>
+/// <param name="SizeOnDisk">Bytes used on disk.</param>
+public sealed record CollectionInfo(string Location, long Count, ModelReference Model, DistanceMetric Metric, string IndexSpec,
+    long SizeOnDisk);
+
+/// <summary>What the indexer remembers of a file so that an unchanged file is not read again.</summary>
+/// <param name="Size">File size in bytes.</param>
+/// <param name="LastWriteTicks">Last write time (UTC ticks).</param>
+/// <param name="Sha256">Content hash at that time.</param>
+public sealed record FileState(long Size, long LastWriteTicks, string Sha256);
+
+/// <summary>How to search a collection.</summary>
+/// <param name="K">Number of results wanted (≥ 1).</param>
+/// <param name="Metric">Metric, or null for the collection's default.</param>
+/// <param name="IndexSpec">Index spec, or null for the collection's index.</param>
+/// <param name="Parameters">Index-specific search parameters.</param>
+public sealed record SearchOptions(int K = 10, DistanceMetric? Metric = null, string? IndexSpec = null,
+    SearchParameters? Parameters = null);
+
+/// <summary>One result of a search.</summary>
+/// <param name="Rank">1-based rank.</param>
+/// <param name="Image">The matching image.</param>
+/// <param name="Distance">Distance under <see cref="SearchResponse.Metric"/>.</param>
+/// <param name="Similarity">Cosine similarity to the query.</param>
+public sealed record SearchHit(int Rank, ImageRecord Image, float Distance, float Similarity);
+
+/// <summary>The results of a search and what it cost.</summary>
+/// <param name="Hits">Results, best first.</param>
+/// <param name="Metric">Metric of the distances.</param>
+/// <param name="IndexSpec">Index that answered.</param>
+/// <param name="Stats">Candidates visited and distances computed.</param>
+/// <param name="Elapsed">Time spent in the index.</param>
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, DistanceMetric Metric, string IndexSpec, SearchStats Stats,
+    TimeSpan Elapsed);

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Lookalike.Errors;
+using Lookalike.Indexes;
+
+namespace Lookalike.Collections;
+
+public sealed partial class EmbeddedCollection
+{
+    /// <inheritdoc/>
+    public override ValueTask<ImageRecord?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => IsLive(id) ? _images[(int)id] : null));
+
+    /// <inheritdoc/>
+    public override ValueTask<ImageRecord?> FindByHashAsync(string sha256, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => _idOfHash.TryGetValue(sha256, out long id) ? _images[(int)id] : null));
+
+    /// <inheritdoc/>
+    public override ValueTask<FileState?> GetFileStateAsync(string path, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => _files.GetValueOrDefault(path)));
+
+    /// <inheritdoc/>
+    public override ValueTask<float[]?> GetFeaturesAsync(long id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => IsLive(id) ? ReadVector(id) : null));
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ImageRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var snapshot = Read(() => _images.Where(i => !_deleted.Contains(i.Id)).ToList());
+        foreach (var image in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return image;
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<SearchResponse> SearchAsync(ReadOnlyMemory<float> query, SearchOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        int dimension = _manifest.Model.Dimension;
+        if (query.Length != dimension)
+            throw new LookalikeException($"Query has {query.Length} dimensions; collection '{_folder}' holds {dimension}-d vectors of model {_manifest.Model.Id}.");
+        if (options.K < 1) throw new LookalikeException($"k must be at least 1 (was {options.K}).");
+        var metric = options.Metric ?? DistanceMetrics.Parse(_manifest.Metric);
+        string spec = options.IndexSpec ?? _manifest.Index;
+        var index = GetOrBuildIndex(metric, spec);
+        _gate.EnterReadLock();
+        try
+        {
+            int k = (int)Math.Min(options.K, Math.Max(1, index.Count));
+            var distances = new float[k];
+            var ids = new long[k];
+            var clock = Stopwatch.StartNew();
+            var stats = index.Search(query.Span, k, distances, ids, options.Parameters);
+            var elapsed = clock.Elapsed;
+            var hits = new List<SearchHit>(k);
+            for (int i = 0; i < k && ids[i] >= 0; i++)
+            {
+                float similarity = metric == DistanceMetric.Cosine
+                    ? 1f - distances[i]
+                    : Distances.CosineSimilarity(query.Span, ReadVector(ids[i]));
+                hits.Add(new SearchHit(hits.Count + 1, _images[(int)ids[i]], distances[i], similarity));
+            }
+            return ValueTask.FromResult(new SearchResponse(hits, metric, index.Spec, stats, elapsed));
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    private IVectorIndex GetOrBuildIndex(DistanceMetric metric, string spec)
+    {
+        _gate.EnterUpgradeableReadLock();
+        try
+        {
+            if (_indexes.TryGetValue((metric, spec), out var existing)) return existing;
+            var index = IndexFactory.Create(_manifest.Model.Dimension, spec, metric);
+            LoadInto(index);
+            _gate.EnterWriteLock();
+            try
+            {
+                _indexes[(metric, spec)] = index;
+            }
+            finally
+            {
+                _gate.ExitWriteLock();
+            }
+            return index;
+        }
+        finally
+        {
+            _gate.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>Streams every live vector into a fresh index, in batches.</summary>
+    private void LoadInto(IVectorIndex index)
+    {
+        int dimension = _manifest.Model.Dimension;
+        const int batch = 1024;
+        var rows = new float[batch * dimension];
+        var ids = new long[batch];
+        int filled = 0;
+        void Flush()
+        {
+            if (filled == 0) return;
+            index.Add(rows.AsSpan(0, filled * dimension), ids.AsSpan(0, filled));
+            filled = 0;
+        }
+        using (var stream = OpenVectors())
+        {
+            for (long id = 0; id < _manifest.Rows; id++)
+            {
+                stream.ReadExactly(MemoryMarshal.AsBytes(rows.AsSpan(filled * dimension, dimension)));
+                if (_deleted.Contains(id)) continue;
+                ids[filled++] = id;
+                if (filled == batch) Flush();
+            }
+        }
+        for (int p = 0; p < _pendingVectors.Count; p++)
+        {
+            long id = _manifest.Rows + p;
+            if (_deleted.Contains(id)) continue;
+            _pendingVectors[p].CopyTo(rows.AsSpan(filled * dimension));
+            ids[filled++] = id;
+            if (filled == batch) Flush();
+        }
+        Flush();
+    }
+
+    private float[] ReadVector(long id)
+    {
+        if (id >= _manifest.Rows) return _pendingVectors[(int)(id - _manifest.Rows)];
+        int dimension = _manifest.Model.Dimension;
+        var vector = new float[dimension];
+        using var stream = OpenVectors();
+        stream.Seek(id * dimension * sizeof(float), SeekOrigin.Begin);
+        stream.ReadExactly(MemoryMarshal.AsBytes(vector.AsSpan()));
+        return vector;
+    }
+
+    private FileStream OpenVectors() =>
+        new(Path.Combine(_folder, EmbeddedFormat.VectorsFile), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+
+    private bool IsLive(long id) => id >= 0 && id < _images.Count && !_deleted.Contains(id);
+
+    private T Read<T>(Func<T> read)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+}

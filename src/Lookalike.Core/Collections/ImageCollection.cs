@@ -1,0 +1,54 @@
+namespace Lookalike.Collections;
+
+/// <summary>
+/// The store the application talks to: images with metadata and feature vectors, searchable by
+/// vector. The embedded on-disk folder is the default implementation; a database-backed one plugs
+/// in behind the same members.
+/// </summary>
+/// <remarks>
+/// Implementations allow concurrent reads and searches; adds, deletes and commits are serialised
+/// internally. Changes become durable at <see cref="CommitAsync"/>; a crash loses at most the
+/// uncommitted ones and never corrupts committed state.
+/// </remarks>
+public abstract class ImageCollection : IAsyncDisposable
+{
+    /// <summary>Count, model, metric, index and size.</summary>
+    public abstract CollectionInfo Info { get; }
+
+    /// <summary>
+    /// Adds an image unless one with the same content hash exists.
+    /// </summary>
+    /// <returns>The image's id and whether it was new.</returns>
+    public abstract ValueTask<(long Id, bool Added)> AddAsync(NewImage image, CancellationToken cancellationToken = default);
+
+    /// <summary>The image with <paramref name="id"/>, or null.</summary>
+    public abstract ValueTask<ImageRecord?> GetAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>The live image with content hash <paramref name="sha256"/>, or null.</summary>
+    public abstract ValueTask<ImageRecord?> FindByHashAsync(string sha256, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored feature vector of image <paramref name="id"/>, or null.</summary>
+    public abstract ValueTask<float[]?> GetFeaturesAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes images; unknown ids are ignored. Returns how many were deleted.</summary>
+    public abstract ValueTask<int> DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>Every live image in id order.</summary>
+    public abstract IAsyncEnumerable<ImageRecord> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the images most similar to <paramref name="query"/> (a feature vector).</summary>
+    public abstract ValueTask<SearchResponse> SearchAsync(ReadOnlyMemory<float> query, SearchOptions options,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>What was recorded of a source file at <paramref name="path"/>, or null.</summary>
+    public abstract ValueTask<FileState?> GetFileStateAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a source file's state so an unchanged file is skipped next time.</summary>
+    public abstract ValueTask RecordFileStateAsync(string path, FileState state, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every change so far durable.</summary>
+    public abstract ValueTask CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract ValueTask DisposeAsync();
+}

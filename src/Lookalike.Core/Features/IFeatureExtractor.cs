@@ -1,0 +1,55 @@
+using Lookalike.Indexes;
+
+namespace Lookalike.Features;
+
+/// <summary>What a feature extractor produces and how its vectors should be compared.</summary>
+/// <param name="ModelId">Short model name, e.g. "resnet50-keras".</param>
+/// <param name="ModelSha256">SHA-256 of the model file: a collection refuses features of another model.</param>
+/// <param name="ModelPath">Where the model was loaded from.</param>
+/// <param name="Dimension">Length d of each feature vector.</param>
+/// <param name="PreferredMetric">The metric that suits the features.</param>
+/// <param name="Preprocessing">Human-readable preprocessing, e.g. "224x224 BGR minus mean (103.939,116.779,123.68)".</param>
+public sealed record FeatureExtractorMetadata(
+    string ModelId, string ModelSha256, string ModelPath, int Dimension, DistanceMetric PreferredMetric, string Preprocessing);
+
+/// <summary>An encoded image to extract features from.</summary>
+/// <param name="Source">File path or upload name, used in messages.</param>
+/// <param name="Bytes">The encoded image (JPEG, PNG, GIF, BMP, WebP).</param>
+/// <param name="Tag">Caller state carried through to the result.</param>
+public sealed record ImageInput(string Source, ReadOnlyMemory<byte> Bytes, object? Tag = null);
+
+/// <summary>The outcome for one <see cref="ImageInput"/>: features, or the reason it was skipped.</summary>
+/// <param name="Input">The input this result belongs to.</param>
+/// <param name="Features">The d-dimensional feature vector, or null when <see cref="Error"/> is set.</param>
+/// <param name="Width">Decoded width in pixels (after EXIF orientation), 0 on error.</param>
+/// <param name="Height">Decoded height in pixels (after EXIF orientation), 0 on error.</param>
+/// <param name="Error">Why the image could not be used.</param>
+public sealed record FeatureResult(ImageInput Input, float[]? Features, int Width, int Height, string? Error)
+{
+    /// <summary>Whether features were extracted.</summary>
+    public bool Succeeded => Features is not null;
+}
+
+/// <summary>
+/// Maps encoded images to feature vectors with a deep network (ONNX Runtime backbone, or any other).
+/// </summary>
+/// <remarks>Implementations are safe to call from several threads.</remarks>
+public interface IFeatureExtractor : IDisposable
+{
+    /// <summary>Model identity, dimension, preferred metric and preprocessing.</summary>
+    FeatureExtractorMetadata Metadata { get; }
+
+    /// <summary>
+    /// Extracts features of all <paramref name="images"/> as one n×d row-major matrix.
+    /// </summary>
+    /// <exception cref="Errors.ImageDecodeException">when any image cannot be decoded.</exception>
+    Task<float[]> ExtractAsync(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams results for a stream of images: decoding overlaps inference, and an image that cannot
+    /// be decoded yields a result with <see cref="FeatureResult.Error"/> instead of stopping the run.
+    /// Results may come in a different order than the inputs.
+    /// </summary>
+    IAsyncEnumerable<FeatureResult> ExtractStreamAsync(IAsyncEnumerable<ImageInput> images,
+        CancellationToken cancellationToken = default);
+}

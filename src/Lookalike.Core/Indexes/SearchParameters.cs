@@ -1,0 +1,26 @@
+namespace Lookalike.Indexes;
+
+/// <summary>
+/// Search-time knobs. Index families subclass it (e.g. probes for LSH, nprobe for IVF); an index
+/// ignores parameters it does not understand.
+/// </summary>
+public class SearchParameters
+{
+}
+
+/// <summary>What one <see cref="IVectorIndex.Search"/> call cost, summed over its queries.</summary>
+/// <param name="Queries">Number of query vectors.</param>
+/// <param name="CandidatesVisited">Stored vectors considered as candidates (for an exact scan: every live vector).</param>
+/// <param name="DistancesComputed">Full-dimension distance evaluations.</param>
+public readonly record struct SearchStats(long Queries, long CandidatesVisited, long DistancesComputed)
+{
+    /// <summary>Mean distance computations per query.</summary>
+    public double DistancesPerQuery => Queries == 0 ? 0 : (double)DistancesComputed / Queries;
+
+    /// <summary>Mean candidates visited per query.</summary>
+    public double VisitedPerQuery => Queries == 0 ? 0 : (double)CandidatesVisited / Queries;
+
+    /// <summary>Sums two stats.</summary>
+    public static SearchStats operator +(SearchStats a, SearchStats b) =>
+        new(a.Queries + b.Queries, a.CandidatesVisited + b.CandidatesVisited, a.DistancesComputed + b.DistancesComputed);
+}

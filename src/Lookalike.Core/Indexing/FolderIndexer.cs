@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Lookalike.Collections;
+using Lookalike.Features;
+using Lookalike.Progress;
+
+namespace Lookalike.Indexing;
+
+/// <summary>Options of <see cref="FolderIndexer"/>.</summary>
+public sealed class FolderIndexerOptions
+{
+    /// <summary>Use each image's parent folder name as its class label.</summary>
+    public bool LabelsFromFolders { get; init; }
+
+    /// <summary>Commit after this many new images, so an interruption loses little work.</summary>
+    public int CommitEvery { get; init; } = 1000;
+
+    /// <summary>Commit at least this often while images are being added.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>A file that could not be indexed, and why.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Reason">What went wrong.</param>
+public sealed record IndexingFailure(string Path, string Reason);
+
+/// <summary>What one indexing run did.</summary>
+/// <param name="Scanned">Image files found.</param>
+/// <param name="Unchanged">Files skipped because size and time matched the last run.</param>
+/// <param name="Added">New images extracted and added.</param>
+/// <param name="Duplicates">Files whose content was already in the collection.</param>
+/// <param name="Replaced">Edited files whose previous content was removed from the collection.</param>
+/// <param name="Failures">Files that could not be decoded or read.</param>
+/// <param name="IgnoredFiles">Files without an image extension.</param>
+/// <param name="Elapsed">Wall time.</param>
+public sealed record IndexingReport(int Scanned, int Unchanged, int Added, int Duplicates, int Replaced,
+    IReadOnlyList<IndexingFailure> Failures, int IgnoredFiles, TimeSpan Elapsed)
+{
+    /// <summary>New images per second over the run.</summary>
+    public double ImagesPerSecond => Elapsed.TotalSeconds > 0 ? Added / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>
+/// Brings a collection up to date with a folder: new or changed files are decoded, featurised and
+/// added; unchanged files (same size and write time) are not read; identical content is stored once;
+/// undecodable files are reported and skipped, never deleted.
+/// </summary>
+/// <remarks>One run at a time per collection; not thread-safe.</remarks>
+public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor extractor, FolderIndexerOptions? options = null)
+{
+    private readonly FolderIndexerOptions _options = options ?? new FolderIndexerOptions();
+
+    private sealed record Pending(string Path, FileState State, string? Label);
+
+    /// <summary>Indexes every image under <paramref name="folder"/>.</summary>
+    /// <exception cref="Errors.LookalikeException">when the folder is missing or has no images.</exception>
+    public async Task<IndexingReport> IndexAsync(string folder, IProgress<ProgressUpdate>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var (files, ignored) = ImageFiles.Enumerate(folder);
+        var tally = new Tally();
+        var failures = new List<IndexingFailure>();
+        void Step(string? detail) =>
+            progress?.Report(new ProgressUpdate("Indexing", Interlocked.Increment(ref tally.Done), files.Count, detail));
+
+        var sinceCommit = Stopwatch.StartNew();
+        int uncommitted = 0;
+        try
+        {
+            var inputs = ReadChangedFiles(folder, files, tally, failures, Step, cancellationToken);
+            await foreach (var result in extractor.ExtractStreamAsync(inputs, cancellationToken))
+            {
+                var pending = (Pending)result.Input.Tag!;
+                if (!result.Succeeded)
+                {
+                    lock (failures) failures.Add(new IndexingFailure(pending.Path, result.Error!));
+                    Step(pending.Path);
+                    continue;
+                }
+                var (_, added) = await collection.AddAsync(new NewImage(pending.Path, pending.State.Sha256, pending.Label,
+                    pending.State.Size, result.Width, result.Height, result.Features!), cancellationToken);
+                await collection.RecordFileStateAsync(pending.Path, pending.State, cancellationToken);
+                Interlocked.Increment(ref added ? ref tally.Added : ref tally.Duplicates);
+                Step(pending.Path);
+                if (++uncommitted >= _options.CommitEvery || sinceCommit.Elapsed >= _options.CommitInterval)
+                {
+                    await collection.CommitAsync(CancellationToken.None);
+                    uncommitted = 0;
+                    sinceCommit.Restart();
+                }
+            }
+        }
+        finally
+        {
+            // Whatever finished before an error or Ctrl+C is kept.
+            await collection.CommitAsync(CancellationToken.None);
+        }
+        return new IndexingReport(files.Count, tally.Unchanged, tally.Added, tally.Duplicates, tally.Replaced, failures, ignored,
+            clock.Elapsed);
+    }
+
+    /// <summary>Counters shared by the file reader and the result loop, which run concurrently.</summary>
+    private sealed class Tally
+    {
+        public int Unchanged;
+        public int Added;
+        public int Duplicates;
+        public int Replaced;
+        public long Done;
+    }
+
+    /// <summary>Yields the files that need extraction; settles unchanged files and known content on the way.</summary>
+    private async IAsyncEnumerable<ImageInput> ReadChangedFiles(string root, IReadOnlyList<string> files, Tally tally,
+        List<IndexingFailure> failures, Action<string?> step, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seenThisRun = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string path in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var info = new FileInfo(path);
+            var known = await collection.GetFileStateAsync(path, cancellationToken);
+            if (known is not null && known.Size == info.Length && known.LastWriteTicks == info.LastWriteTimeUtc.Ticks
+                && await collection.FindByHashAsync(known.Sha256, cancellationToken) is not null)
+            {
+                Interlocked.Increment(ref tally.Unchanged);
+                step(null);
+                continue;
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                lock (failures) failures.Add(new IndexingFailure(path, $"cannot read file: {e.Message}"));
+                step(path);
+                continue;
+            }
+            string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            var state = new FileState(bytes.Length, info.LastWriteTimeUtc.Ticks, sha);
+            if (known is not null && known.Sha256 != sha
+                && await collection.FindByHashAsync(known.Sha256, cancellationToken) is { } old && old.Path == path)
+            {
+                // The file was edited: its old content is gone from the folder, so it leaves the collection.
+                await collection.DeleteAsync([old.Id], cancellationToken);
+                Interlocked.Increment(ref tally.Replaced);
+            }
+            if (!seenThisRun.Add(sha) || await collection.FindByHashAsync(sha, cancellationToken) is not null)
+            {
+                await collection.RecordFileStateAsync(path, state, cancellationToken);
+                Interlocked.Increment(ref tally.Duplicates);
+                step(null);
+                continue;
+            }
+            string? label = _options.LabelsFromFolders ? ImageFiles.LabelFromFolder(root, path) : null;
+            yield return new ImageInput(path, bytes, new Pending(path, state, label));
+        }
+    }
+}

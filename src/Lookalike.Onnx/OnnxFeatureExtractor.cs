@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using Lookalike.Errors;
+using Lookalike.Features;
+using Lookalike.Onnx.Imaging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lookalike.Onnx;
+
+/// <summary>
+/// Feature extraction with an ONNX backbone on ONNX Runtime (CPU): decode → preprocess → run,
+/// with decoding on separate threads overlapping inference.
+/// </summary>
+/// <remarks>Thread-safe: ONNX Runtime sessions may be run concurrently.</remarks>
+public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
+{
+    private readonly InferenceSession _session;
+    private readonly OnnxFeatureExtractorOptions _options;
+    private readonly ImageLoader _loader;
+    private readonly Preprocessor _preprocessor;
+
+    /// <summary>Loads the model and checks its input and output against <paramref name="options"/>.</summary>
+    /// <exception cref="LookalikeException">when the model file is missing or does not match the options.</exception>
+    public OnnxFeatureExtractor(OnnxFeatureExtractorOptions options)
+    {
+        options.Validate();
+        if (!File.Exists(options.ModelPath))
+            throw new LookalikeException($"Model file '{options.ModelPath}' does not exist.");
+        _options = options;
+        _loader = new ImageLoader(options.Loader);
+        _preprocessor = new Preprocessor(options);
+        _session = CreateSession(options);
+        int dimension = CheckModel();
+        Metadata = new FeatureExtractorMetadata(options.ModelId, Sha256Of(options.ModelPath), Path.GetFullPath(options.ModelPath),
+            dimension, options.PreferredMetric, options.DescribePreprocessing());
+    }
+
+    /// <inheritdoc/>
+    public FeatureExtractorMetadata Metadata { get; }
+
+    /// <summary>The options this extractor was made with.</summary>
+    public OnnxFeatureExtractorOptions Options => _options;
+
+    private static InferenceSession CreateSession(OnnxFeatureExtractorOptions options)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+        };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        try
+        {
+            return new InferenceSession(options.ModelPath, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new LookalikeException($"Model file '{options.ModelPath}' cannot be loaded by ONNX Runtime: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Checks input/output names and shapes; returns the feature dimension.</summary>
+    private int CheckModel()
+    {
+        if (!_session.InputMetadata.TryGetValue(_options.InputName, out var input))
+            throw new LookalikeException($"Model '{_options.ModelPath}' has no input '{_options.InputName}'; its inputs: {string.Join(", ", _session.InputMetadata.Keys)}.");
+        if (!_session.OutputMetadata.TryGetValue(_options.OutputName, out var output))
+            throw new LookalikeException($"Model '{_options.ModelPath}' has no output '{_options.OutputName}'; its outputs: {string.Join(", ", _session.OutputMetadata.Keys)}.");
+        int[] expected = _options.Layout == TensorLayout.Nchw
+            ? [-1, 3, _options.Height, _options.Width]
+            : [-1, _options.Height, _options.Width, 3];
+        var dims = input.Dimensions;
+        bool fits = dims.Length == 4 && Enumerable.Range(1, 3).All(i => dims[i] <= 0 || dims[i] == expected[i]);
+        if (!fits)
+            throw new LookalikeException($"Model input '{_options.InputName}' has shape [{string.Join(",", dims)}]; the options describe [N,{string.Join(",", expected[1..])}].");
+        var outDims = output.Dimensions;
+        if (outDims.Length != 2 || outDims[1] <= 0)
+            throw new LookalikeException($"Model output '{_options.OutputName}' has shape [{string.Join(",", outDims)}]; expected [N, d].");
+        return outDims[1];
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>Decodes and preprocesses one image into <paramref name="tensor"/>; returns its oriented size.</summary>
+    private (int Width, int Height) Prepare(ImageInput input, Span<float> tensor)
+    {
+        var image = _loader.Load(input.Bytes.Span, input.Source, _options.Width, _options.Height);
+        _preprocessor.Fill(image, tensor);
+        return (image.OriginalWidth, image.OriginalHeight);
+    }
+
+    /// <summary>Runs the network on <paramref name="count"/> preprocessed images; returns count×d features.</summary>
+    private float[] Run(float[] batch, int count)
+    {
+        long[] shape = _options.Layout == TensorLayout.Nchw
+            ? [count, 3, _options.Height, _options.Width]
+            : [count, _options.Height, _options.Width, 3];
+        // RunOptions and the input OrtValue must stay referenced until Run returns, or the GC can
+        // finalise them mid-call.
+        using var runOptions = new RunOptions();
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            batch.AsMemory(0, count * _preprocessor.TensorLength), shape);
+        using var outputs = _session.Run(runOptions, [_options.InputName], [input], [_options.OutputName]);
+        float[] features = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        GC.KeepAlive(runOptions);
+        GC.KeepAlive(input);
+        return features;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,104 @@
+using Lookalike.Errors;
+using Lookalike.Indexes;
+using Lookalike.Onnx.Imaging;
+
+namespace Lookalike.Onnx;
+
+/// <summary>
+/// Describes an ONNX backbone and how to feed it: any image model plugs in by filling these in.
+/// Pixel values v ∈ [0, 255] become <c>(v · <see cref="Scale"/> − Mean[c]) / Std[c]</c>.
+/// </summary>
+public sealed class OnnxFeatureExtractorOptions
+{
+    /// <summary>Name of the built-in profile for the Keras ImageNet ResNet50.</summary>
+    public const string ResNet50KerasProfile = "resnet50-keras";
+
+    /// <summary>Path of the .onnx file.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>Short model name stored in collections.</summary>
+    public string ModelId { get; init; } = "onnx-model";
+
+    /// <summary>Name of the image input.</summary>
+    public string InputName { get; init; } = "input";
+
+    /// <summary>Name of the output used as the feature vector ([N, d]).</summary>
+    public string OutputName { get; init; } = "features";
+
+    /// <summary>Input width in pixels.</summary>
+    public int Width { get; init; } = 224;
+
+    /// <summary>Input height in pixels.</summary>
+    public int Height { get; init; } = 224;
+
+    /// <summary>Channel order of the input tensor.</summary>
+    public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
+
+    /// <summary>Layout of the input tensor.</summary>
+    public TensorLayout Layout { get; init; } = TensorLayout.Nchw;
+
+    /// <summary>Multiplier applied to 0..255 pixel values before the mean is subtracted.</summary>
+    public float Scale { get; init; } = 1f;
+
+    /// <summary>Per-channel mean, in the tensor's channel order.</summary>
+    public float[] Mean { get; init; } = [0, 0, 0];
+
+    /// <summary>Per-channel standard deviation, in the tensor's channel order.</summary>
+    public float[] Std { get; init; } = [1, 1, 1];
+
+    /// <summary>The metric that suits the features.</summary>
+    public DistanceMetric PreferredMetric { get; init; } = DistanceMetric.Cosine;
+
+    /// <summary>Images per inference call. Larger batches do not help on CPU; they do on accelerators.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Threads ONNX Runtime uses inside one operator (0 = one per core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads that decode images while the network runs.</summary>
+    public int DecodeThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Let ONNX Runtime's threads spin while idle. Off by default: on a machine busy with decoding
+    /// it halves throughput.
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+
+    /// <summary>Image decoding limits.</summary>
+    public ImageLoaderOptions Loader { get; init; } = new();
+
+    /// <summary>
+    /// The Keras ImageNet ResNet50 (see the model's README): 224×224, BGR, minus the ImageNet mean
+    /// (B 103.939, G 116.779, R 123.68), no scaling, 2048-d "features" output.
+    /// </summary>
+    public static OnnxFeatureExtractorOptions ResNet50Keras(string modelPath) => new()
+    {
+        ModelPath = modelPath,
+        ModelId = ResNet50KerasProfile,
+        ChannelOrder = ChannelOrder.Bgr,
+        Mean = [103.939f, 116.779f, 123.68f],
+        Std = [1, 1, 1],
+        Scale = 1f,
+    };
+
+    /// <summary>A built-in profile by name.</summary>
+    public static OnnxFeatureExtractorOptions FromProfile(string profile, string modelPath) => profile switch
+    {
+        ResNet50KerasProfile => ResNet50Keras(modelPath),
+        _ => throw new LookalikeException($"Unknown model profile '{profile}'; known: {ResNet50KerasProfile}."),
+    };
+
+    /// <summary>One line describing the preprocessing, stored in collection manifests.</summary>
+    public string DescribePreprocessing() =>
+        $"{Width}x{Height} {ChannelOrder.ToString().ToUpperInvariant()} {Layout.ToString().ToUpperInvariant()} " +
+        $"scale {Scale:G6} mean ({string.Join(",", Mean)}) std ({string.Join(",", Std)})";
+
+    internal void Validate()
+    {
+        if (Width <= 0 || Height <= 0) throw new LookalikeException($"Model input size {Width}×{Height} must be positive.");
+        if (Mean.Length != 3 || Std.Length != 3) throw new LookalikeException("Mean and Std need exactly 3 values (one per channel).");
+        if (Std.Any(s => s == 0)) throw new LookalikeException("Std values must not be zero.");
+        if (BatchSize < 1) throw new LookalikeException($"Batch size must be at least 1 (was {BatchSize}).");
+        if (DecodeThreads < 1) throw new LookalikeException($"Decode threads must be at least 1 (was {DecodeThreads}).");
+    }
+}
