@@ -8,7 +8,7 @@ namespace Lookalike.Onnx;
 /// Describes an ONNX backbone and how to feed it: any image model plugs in by filling these in.
 /// Pixel values v ∈ [0, 255] become <c>(v · <see cref="Scale"/> − Mean[c]) / Std[c]</c>.
 /// </summary>
-public sealed class OnnxFeatureExtractorOptions
+public sealed record OnnxFeatureExtractorOptions
 {
     /// <summary>Name of the built-in profile for the Keras ImageNet ResNet50.</summary>
     public const string ResNet50KerasProfile = "resnet50-keras";
