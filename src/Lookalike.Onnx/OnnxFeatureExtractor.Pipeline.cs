@@ -20,8 +20,15 @@ public sealed partial class OnnxFeatureExtractor
         {
             int count = Math.Min(_options.BatchSize, images.Count - start);
             var batch = new float[count * length];
-            await Task.Run(() => Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken },
-                i => Prepare(images[start + i], batch.AsSpan(i * length, length))), cancellationToken);
+            try
+            {
+                await Task.Run(() => Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken },
+                    i => Prepare(images[start + i], batch.AsSpan(i * length, length))), cancellationToken);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.OfType<ImageDecodeException>().FirstOrDefault() is { } decode)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(decode);
+            }
             Run(batch, count).CopyTo(result.AsSpan(start * d));
         }
         return result;

@@ -88,7 +88,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
     }
 
     /// <summary>Decodes and preprocesses one image into <paramref name="tensor"/>; returns its oriented size.</summary>
-    private (int Width, int Height) Prepare(ImageInput input, Span<float> tensor)
+    internal (int Width, int Height) Prepare(ImageInput input, Span<float> tensor)
     {
         var image = _loader.Load(input.Bytes.Span, input.Source, _options.Width, _options.Height);
         _preprocessor.Fill(image, tensor);
@@ -96,7 +96,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
     }
 
     /// <summary>Runs the network on <paramref name="count"/> preprocessed images; returns count×d features.</summary>
-    private float[] Run(float[] batch, int count)
+    internal float[] Run(float[] batch, int count)
     {
         long[] shape = _options.Layout == TensorLayout.Nchw
             ? [count, 3, _options.Height, _options.Width]
@@ -112,6 +112,9 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         GC.KeepAlive(input);
         return features;
     }
+
+    /// <summary>Floats of one preprocessed image in the input tensor.</summary>
+    internal int TensorLength => _preprocessor.TensorLength;
 
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();

@@ -82,6 +82,21 @@ public sealed partial class EmbeddedCollection : ImageCollection
         }
     }
 
+    /// <summary>The model recorded in the collection at <paramref name="folder"/>, or null when there is none.</summary>
+    public static ModelReference? ReadModel(string folder)
+    {
+        if (!Exists(folder)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<EmbeddedManifest>(File.ReadAllBytes(Path.Combine(folder, EmbeddedFormat.ManifestFile)),
+                EmbeddedFormat.Json)?.Model;
+        }
+        catch (JsonException e)
+        {
+            throw new LookalikeException($"Collection '{folder}' is damaged: {e.Message}", e);
+        }
+    }
+
     /// <summary>Opens an existing collection read-only (searches, listing).</summary>
     /// <exception cref="LookalikeException">when the folder holds no collection.</exception>
     public static EmbeddedCollection OpenReadOnly(string folder) => Load(Path.GetFullPath(folder), null, writable: false);

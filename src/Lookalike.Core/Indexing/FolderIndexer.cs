@@ -55,11 +55,16 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
 
     /// <summary>Indexes every image under <paramref name="folder"/>.</summary>
     /// <exception cref="Errors.LookalikeException">when the folder is missing or has no images.</exception>
-    public async Task<IndexingReport> IndexAsync(string folder, IProgress<ProgressUpdate>? progress = null,
+    public Task<IndexingReport> IndexAsync(string folder, IProgress<ProgressUpdate>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        IndexAsync(ImageFiles.Scan(folder), progress, cancellationToken);
+
+    /// <summary>Indexes the images of a scanned folder.</summary>
+    public async Task<IndexingReport> IndexAsync(ImageFolder folder, IProgress<ProgressUpdate>? progress = null,
         CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var (files, ignored) = ImageFiles.Enumerate(folder);
+        var files = folder.Images;
         var tally = new Tally();
         var failures = new List<IndexingFailure>();
         void Step(string? detail) =>
@@ -69,7 +74,7 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
         int uncommitted = 0;
         try
         {
-            var inputs = ReadChangedFiles(folder, files, tally, failures, Step, cancellationToken);
+            var inputs = ReadChangedFiles(folder.Root, files, tally, failures, Step, cancellationToken);
             await foreach (var result in extractor.ExtractStreamAsync(inputs, cancellationToken))
             {
                 var pending = (Pending)result.Input.Tag!;
@@ -97,7 +102,7 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
             // Whatever finished before an error or Ctrl+C is kept.
             await collection.CommitAsync(CancellationToken.None);
         }
-        return new IndexingReport(files.Count, tally.Unchanged, tally.Added, tally.Duplicates, tally.Replaced, failures, ignored,
+        return new IndexingReport(files.Count, tally.Unchanged, tally.Added, tally.Duplicates, tally.Replaced, failures, folder.Ignored,
             clock.Elapsed);
     }
 

@@ -2,6 +2,12 @@ using Lookalike.Errors;
 
 namespace Lookalike.Indexing;
 
+/// <summary>The image files found under a folder.</summary>
+/// <param name="Root">The folder, as a full path.</param>
+/// <param name="Images">Image files, full paths in ordinal order.</param>
+/// <param name="Ignored">Files without an image extension.</param>
+public sealed record ImageFolder(string Root, IReadOnlyList<string> Images, int Ignored);
+
 /// <summary>Which files of a folder are images to index.</summary>
 public static class ImageFiles
 {
@@ -14,7 +20,7 @@ public static class ImageFiles
     /// the number of other files ignored.
     /// </summary>
     /// <exception cref="LookalikeException">when the folder is missing or holds no image file.</exception>
-    public static (IReadOnlyList<string> Images, int Ignored) Enumerate(string folder)
+    public static ImageFolder Scan(string folder)
     {
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
@@ -32,7 +38,7 @@ public static class ImageFiles
         if (images.Count == 0)
             throw new LookalikeException($"Folder '{folder}' contains no images (looked for {string.Join(", ", Extensions)}).");
         images.Sort(StringComparer.Ordinal);
-        return (images, ignored);
+        return new ImageFolder(full, images, ignored);
     }
 
     /// <summary>The label of <paramref name="file"/>: its parent folder's name, or null for files directly in <paramref name="root"/>.</summary>

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Lookalike.Indexes;
+using Lookalike.Onnx.Models;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>Options several verbs share; each verb gets its own instances.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Collection() => new("--collection", "-c")
+    {
+        Description = "Collection folder (default: $LOOKALIKE_COLLECTION, else <data dir>/collections/default).",
+        DefaultValueFactory = _ => DefaultCollection,
+    };
+
+    public static Option<string?> Model() => new("--model", "-m")
+    {
+        Description = "ONNX model file (default: the collection's model, $LOOKALIKE_MODEL, or <data dir>/models/resnet50.onnx).",
+    };
+
+    public static Option<string?> Metric()
+    {
+        var option = new Option<string?>("--metric") { Description = "Distance: l2 or cosine (default: the collection's)." };
+        option.AcceptOnlyFromAmong("l2", "cosine");
+        return option;
+    }
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
+
+    public static DistanceMetric? ParseMetric(string? text) => text is null ? null : DistanceMetrics.Parse(text);
+
+    private static string DefaultCollection =>
+        Environment.GetEnvironmentVariable("LOOKALIKE_COLLECTION") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : Path.Combine(ModelLocator.DataDirectory, "collections", "default");
+}

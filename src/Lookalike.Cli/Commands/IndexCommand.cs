@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using Lookalike.Cli.Output;
+using Lookalike.Collections;
+using Lookalike.Features;
+using Lookalike.Indexes;
+using Lookalike.Indexing;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike index &lt;folder&gt;</c>: add a folder's new and changed images to a collection.</summary>
+internal static class IndexCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var folder = new Argument<string>("folder") { Description = "Folder of images (searched recursively)." };
+        var collection = CommonOptions.Collection();
+        var model = CommonOptions.Model();
+        var labels = new Option<bool>("--labels-from-folders") { Description = "Use each image's parent folder name as its class label." };
+        var metric = CommonOptions.Metric();
+        metric.Description = "Default metric of a new collection: l2 or cosine (default: the model's preferred, cosine).";
+        var index = new Option<string>("--index") { Description = "Index spec of a new collection.", DefaultValueFactory = _ => Flat.TypeName };
+        var batch = new Option<int>("--batch-size") { Description = "Images per inference call.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+        var decoders = new Option<int>("--decode-threads") { Description = "Threads decoding images during inference.", DefaultValueFactory = _ => 1 };
+        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-size must be at least 1."); });
+        decoders.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--decode-threads must be at least 1."); });
+        threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--threads must be 0 or more."); });
+
+        var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
+        {
+            folder, collection, model, labels, metric, index, batch, threads, decoders,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            // Scan first: a missing or empty folder fails before anything is created.
+            var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
+            string collectionFolder = parse.GetValue(collection)!;
+            using var extractor = ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model), o => o with
+            {
+                BatchSize = parse.GetValue(batch),
+                IntraOpThreads = parse.GetValue(threads),
+                DecodeThreads = parse.GetValue(decoders),
+            });
+            var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? extractor.Metadata.PreferredMetric;
+            await using var store = EmbeddedCollection.OpenOrCreate(collectionFolder, extractor.Metadata.ToModelReference(),
+                chosenMetric, parse.GetValue(index)!);
+            var indexer = new FolderIndexer(store, extractor, new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels) });
+            var report = await ConsoleProgress.RunAsync(context, "Indexing",
+                progress => indexer.IndexAsync(scanned, progress, cancellationToken));
+            Print(context, report, store.Info);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(CliContext context, IndexingReport report, CollectionInfo info)
+    {
+        foreach (var failure in report.Failures) context.Error.WriteLine($"skipped {failure.Path}: {failure.Reason}");
+        var c = CultureInfo.InvariantCulture;
+        context.Console.MarkupLine(string.Create(c,
+            $"Indexed [bold]{report.Added}[/] new image(s) of {report.Scanned} in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1} images/s): " +
+            $"{report.Unchanged} unchanged, {report.Duplicates} duplicate(s), {report.Replaced} replaced, {report.Failures.Count} skipped as unreadable, {report.IgnoredFiles} non-image file(s) ignored."));
+        context.Console.MarkupLine($"Collection [bold]{Markup.Escape(info.Location)}[/] now holds {info.Count} image(s).");
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Lookalike.Collections;
+using Lookalike.Errors;
+using Lookalike.Features;
+using Lookalike.Indexes;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike search &lt;image&gt;</c>: the k most similar images of a collection.</summary>
+internal static class SearchCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var image = new Argument<string>("image") { Description = "Query image file." };
+        var collection = CommonOptions.Collection();
+        var model = CommonOptions.Model();
+        var k = new Option<int>("-k", "--top") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
+        k.Validators.Add(r =>
+        {
+            int value = r.GetValueOrDefault<int>();
+            if (value is < 1 or > 10_000) r.AddError($"-k must be between 1 and 10000 (was {value}).");
+        });
+        var metric = CommonOptions.Metric();
+        var json = CommonOptions.Json();
+        var command = new Command("search", "Find the images of a collection most similar to an image.")
+        {
+            image, collection, model, k, metric, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string path = parse.GetValue(image)!;
+            if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
+            string collectionFolder = parse.GetValue(collection)!;
+            await using var store = EmbeddedCollection.OpenReadOnly(collectionFolder);
+            using var extractor = ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model));
+            store.EnsureModel(extractor.Metadata.ToModelReference());
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LookalikeException($"Query image '{path}' cannot be read: {e.Message}", e);
+            }
+            float[] query = await extractor.ExtractAsync([new ImageInput(path, bytes)], cancellationToken);
+            var response = await store.SearchAsync(query,
+                new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric))), cancellationToken);
+            if (parse.GetValue(json)) PrintJson(context, path, response);
+            else PrintTable(context, response);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void PrintTable(CliContext context, SearchResponse response)
+    {
+        var table = new Table().AddColumns("rank", $"{response.Metric.Name()} distance", "similarity", "path", "label");
+        foreach (var hit in response.Hits)
+        {
+            table.AddRow(hit.Rank.ToString(CultureInfo.InvariantCulture), hit.Distance.ToString("F4", CultureInfo.InvariantCulture),
+                hit.Similarity.ToString("F4", CultureInfo.InvariantCulture), Markup.Escape(hit.Image.Path), Markup.Escape(hit.Image.Label ?? ""));
+        }
+        context.Console.Write(table);
+        context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{response.IndexSpec}: {response.Stats.DistancesComputed} distances computed, {response.Elapsed.TotalMilliseconds:F1} ms."));
+    }
+
+    private static void PrintJson(CliContext context, string query, SearchResponse response)
+    {
+        var document = new
+        {
+            query = Path.GetFullPath(query),
+            metric = response.Metric.Name(),
+            index = response.IndexSpec,
+            stats = new
+            {
+                visited = response.Stats.CandidatesVisited,
+                distances = response.Stats.DistancesComputed,
+                elapsedMs = response.Elapsed.TotalMilliseconds,
+            },
+            results = response.Hits.Select(h => new
+            {
+                rank = h.Rank,
+                id = h.Image.Id,
+                distance = h.Distance,
+                similarity = h.Similarity,
+                path = h.Image.Path,
+                label = h.Image.Label,
+            }),
+        };
+        context.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document, Json));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Lookalike.Collections;
+using Lookalike.Tests.Common;
+
+namespace Lookalike.Cli.Tests;
+
+public sealed class IndexAndSearchTests(IndexedCifarFixture cifar) : IClassFixture<IndexedCifarFixture>
+{
+    [SharedDataFact]
+    public async Task Indexing_500_images_stores_all_of_them_with_labels()
+    {
+        Assert.Equal(0, cifar.FirstRun.ExitCode);
+        Assert.Contains("Indexed 500 new image(s) of 500", cifar.FirstRun.Output);
+        await using var collection = EmbeddedCollection.OpenReadOnly(cifar.Collection);
+        Assert.Equal(500, collection.Info.Count);
+        Assert.Equal(2048, collection.Info.Model.Dimension);
+        var labels = await collection.ListAsync().Select(i => i.Label).Distinct().ToListAsync();
+        Assert.Equal(10, labels.Count);
+    }
+
+    [SharedDataFact]
+    public async Task Searching_with_an_indexed_image_returns_it_first_at_distance_zero()
+    {
+        string query = Path.Combine(cifar.Images, "horse", "0007.jpg");
+        foreach (string metric in new[] { "cosine", "l2" })
+        {
+            var result = await CliRunner.RunAsync("search", query, "--collection", cifar.Collection, "-k", "10", "--metric", metric, "--json");
+            Assert.Equal(0, result.ExitCode);
+            using var json = JsonDocument.Parse(result.Output);
+            var results = json.RootElement.GetProperty("results");
+            Assert.Equal(10, results.GetArrayLength());
+            Assert.Equal(query, results[0].GetProperty("path").GetString());
+            Assert.Equal(0, results[0].GetProperty("distance").GetDouble(), 1e-3);
+            Assert.Equal(metric, json.RootElement.GetProperty("metric").GetString());
+            Assert.Equal(500, json.RootElement.GetProperty("stats").GetProperty("distances").GetInt64());
+        }
+    }
+
+    [SharedDataFact]
+    public async Task Same_class_images_rank_above_chance_for_most_queries()
+    {
+        await using var collection = EmbeddedCollection.OpenReadOnly(cifar.Collection);
+        var images = await collection.ListAsync().ToListAsync();
+        int aboveChance = 0;
+        double precisionSum = 0;
+        foreach (var image in images)
+        {
+            var features = await collection.GetFeaturesAsync(image.Id);
+            var response = await collection.SearchAsync(features!, new SearchOptions(K: 11));
+            var neighbours = response.Hits.Where(h => h.Image.Id != image.Id).Take(10).ToList();
+            double precision = neighbours.Count(h => h.Image.Label == image.Label) / 10.0;
+            precisionSum += precision;
+            if (precision > 0.1) aboveChance++; // chance: 50 of 500 share the class
+        }
+        double share = aboveChance / (double)images.Count;
+        double meanPrecision = precisionSum / images.Count;
+        Assert.True(share > 0.75, $"only {share:P0} of queries beat chance");
+        Assert.True(meanPrecision > 0.35, $"mean P@10 {meanPrecision:F2}");
+    }
+
+    [SharedDataFact]
+    public async Task Reindexing_an_unchanged_folder_extracts_nothing()
+    {
+        var before = new FileInfo(Path.Combine(cifar.Collection, "vectors.f32")).Length;
+        var again = await CliRunner.RunAsync("index", cifar.Images, "--collection", cifar.Collection, "--labels-from-folders");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("Indexed 0 new image(s) of 500", again.Output);
+        Assert.Contains("500 unchanged", again.Output);
+        Assert.Equal(before, new FileInfo(Path.Combine(cifar.Collection, "vectors.f32")).Length);
+    }
+
+    [SharedDataFact]
+    public async Task Info_reports_count_model_and_dimension()
+    {
+        var result = await CliRunner.RunAsync("info", "--collection", cifar.Collection, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal("500", json.RootElement.GetProperty("images").GetString());
+        Assert.Equal("2048", json.RootElement.GetProperty("dimension").GetString());
+        Assert.StartsWith("resnet50-keras", json.RootElement.GetProperty("model").GetString());
+    }
+}
