@@ -11,7 +11,7 @@ using SkiaSharp;
 // against bare ONNX Runtime inference on tensors decoded beforehand, measured in the same run.
 // Usage: dotnet run -c Release --project bench/Lookalike.Benchmarks [-- SHARED_DIR [CIFAR_COUNT] [LARGE_COUNT]]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-string shared = args.Length > 0 ? args[0] : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared"));
+string shared = args.Length > 0 ? args[0] : FindShared();
 int cifarCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 int largeCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
 string modelPath = Path.Combine(shared, "models", "resnet50-keras-imagenet.onnx");
@@ -41,6 +41,16 @@ try
 finally
 {
     Directory.Delete(work, recursive: true);
+}
+
+// The shared data folder beside the repository (the folder holding Lookalike.slnx).
+static string FindShared()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Lookalike.slnx"))) return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+    }
+    throw new InvalidOperationException("Give the shared data folder as the first argument.");
 }
 
 static double BareInference(OnnxFeatureExtractor extractor, string folder)
