@@ -24,6 +24,7 @@ public static class LookalikeCli
             IndexCommand.Create(context),
             SearchCommand.Create(context),
             InfoCommand.Create(context),
+            ModelCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

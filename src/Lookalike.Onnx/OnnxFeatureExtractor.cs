@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Lookalike.Errors;
 using Lookalike.Features;
+using Lookalike.IO;
 using Lookalike.Onnx.Imaging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -30,7 +30,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         _preprocessor = new Preprocessor(options);
         _session = CreateSession(options);
         int dimension = CheckModel();
-        Metadata = new FeatureExtractorMetadata(options.ModelId, Sha256Of(options.ModelPath), Path.GetFullPath(options.ModelPath),
+        Metadata = new FeatureExtractorMetadata(options.ModelId, FileHash.Sha256Of(options.ModelPath), Path.GetFullPath(options.ModelPath),
             dimension, options.PreferredMetric, options.DescribePreprocessing());
     }
 
@@ -81,11 +81,6 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         return outDims[1];
     }
 
-    private static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     /// <summary>Decodes and preprocesses one image into <paramref name="tensor"/>; returns its oriented size.</summary>
     internal (int Width, int Height) Prepare(ImageInput input, Span<float> tensor)

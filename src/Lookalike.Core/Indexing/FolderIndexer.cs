@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Lookalike.Collections;
 using Lookalike.Features;
+using Lookalike.IO;
 using Lookalike.Progress;
 
 namespace Lookalike.Indexing;
@@ -144,7 +144,7 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                 step(path);
                 continue;
             }
-            string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            string sha = FileHash.Sha256Of(bytes);
             var state = new FileState(bytes.Length, info.LastWriteTimeUtc.Ticks, sha);
             if (known is not null && known.Sha256 != sha
                 && await collection.FindByHashAsync(known.Sha256, cancellationToken) is { } old && old.Path == path)
