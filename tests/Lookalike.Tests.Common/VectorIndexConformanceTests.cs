@@ -83,10 +83,13 @@ public abstract class VectorIndexConformanceTests
         var distances = new float[8];
         var found = new long[8];
         index.Search(data.AsSpan(0, Dimension), 8, distances, found);
-        Assert.Equal(5, found.Count(id => id >= 0));
-        Assert.All(found[5..], id => Assert.Equal(-1, id));
-        Assert.All(distances[5..], d => Assert.True(float.IsPositiveInfinity(d)));
-        Assert.Equal([0, 1, 2, 3, 4], found[..5].Order());
+        int returned = found.Count(id => id >= 0);
+        // An exact index returns all five; an approximate one at least the query's own vector.
+        Assert.InRange(returned, RecallFloor >= 1 ? 5 : 1, 5);
+        Assert.Equal(0, found[0]);
+        Assert.All(found[returned..], id => Assert.Equal(-1, id));
+        Assert.All(distances[returned..], d => Assert.True(float.IsPositiveInfinity(d)));
+        Assert.Equal(returned, found[..returned].Distinct().Count());
     }
 
     [Fact]

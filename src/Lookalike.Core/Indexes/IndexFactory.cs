@@ -17,6 +17,18 @@ public static class IndexFactory
                 spec.RejectUnknown();
                 return new Flat(d, metric);
             },
+            [E2Lsh.TypeName] = (d, metric, spec) =>
+            {
+                spec.RejectUnknown("tables", "projections", "width", "probes", "seed");
+                return new E2Lsh(d, metric, spec.GetInt("tables", 7), spec.GetInt("projections", 2), spec.GetDouble("width", 6),
+                    spec.GetInt("probes", 0), spec.GetInt("seed", 42));
+            },
+            [HyperplaneLsh.TypeName] = (d, metric, spec) =>
+            {
+                spec.RejectUnknown("tables", "bits", "radius", "seed");
+                return new HyperplaneLsh(d, metric, spec.GetInt("tables", 8), spec.GetInt("bits", 16), spec.GetInt("radius", 0),
+                    spec.GetInt("seed", 42));
+            },
         };
 
     /// <summary>The index type names the factory knows.</summary>

@@ -18,6 +18,8 @@ public static class IndexSerializer
         new(StringComparer.Ordinal)
         {
             [Flat.TypeName] = Flat.ReadFrom,
+            [E2Lsh.TypeName] = E2Lsh.ReadFrom,
+            [HyperplaneLsh.TypeName] = HyperplaneLsh.ReadFrom,
         };
 
     /// <summary>Writes <paramref name="index"/> to <paramref name="stream"/>.</summary>

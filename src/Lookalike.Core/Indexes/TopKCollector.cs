@@ -4,13 +4,13 @@ namespace Lookalike.Indexes;
 /// Keeps the k smallest (distance, id) pairs seen so far in a max-heap; ties are broken by the
 /// smaller id so results are deterministic.
 /// </summary>
-internal struct TopK
+internal sealed class TopKCollector
 {
     private readonly float[] _distances;
     private readonly long[] _ids;
     private int _count;
 
-    public TopK(int k)
+    public TopKCollector(int k)
     {
         _distances = new float[k];
         _ids = new long[k];
@@ -18,7 +18,7 @@ internal struct TopK
     }
 
     /// <summary>The current worst kept distance, or +∞ while fewer than k are kept.</summary>
-    public readonly float Threshold => _count < _distances.Length ? float.PositiveInfinity : _distances[0];
+    public float Threshold => _count < _distances.Length ? float.PositiveInfinity : _distances[0];
 
     public void Offer(float distance, long id)
     {
@@ -57,7 +57,7 @@ internal struct TopK
     /// <summary>Whether (d1, id1) ranks after (d2, id2).</summary>
     private static bool Worse(float d1, long id1, float d2, long id2) => d1 > d2 || (d1 == d2 && id1 > id2);
 
-    private readonly void SiftUp(int i)
+    private void SiftUp(int i)
     {
         while (i > 0)
         {
@@ -68,7 +68,7 @@ internal struct TopK
         }
     }
 
-    private readonly void SiftDown(int i, int size)
+    private void SiftDown(int i, int size)
     {
         while (true)
         {
@@ -81,7 +81,7 @@ internal struct TopK
         }
     }
 
-    private readonly void Swap(int a, int b)
+    private void Swap(int a, int b)
     {
         (_distances[a], _distances[b]) = (_distances[b], _distances[a]);
         (_ids[a], _ids[b]) = (_ids[b], _ids[a]);
