@@ -25,6 +25,7 @@ public static class LookalikeCli
             SearchCommand.Create(context),
             InfoCommand.Create(context),
             ModelCommand.Create(context),
+            EvalCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

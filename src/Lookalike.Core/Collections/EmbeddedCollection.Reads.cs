@@ -36,6 +36,35 @@ public sealed partial class EmbeddedCollection
         await Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Every live image with its features in one sequential read of the vectors file: row i of the
+    /// returned n×d matrix belongs to image i of the list.
+    /// </summary>
+    public (IReadOnlyList<ImageRecord> Images, float[] Vectors) ReadAll()
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            int dimension = _manifest.Model.Dimension;
+            var live = _images.Where(i => !_deleted.Contains(i.Id)).ToList();
+            var vectors = new float[live.Count * dimension];
+            using var stream = OpenVectors();
+            var row = new float[dimension];
+            int filled = 0;
+            for (long id = 0; id < _images.Count; id++)
+            {
+                if (id < _manifest.Rows) stream.ReadExactly(MemoryMarshal.AsBytes(row.AsSpan()));
+                if (_deleted.Contains(id)) continue;
+                (id < _manifest.Rows ? row : _pendingVectors[(int)(id - _manifest.Rows)]).CopyTo(vectors.AsSpan(filled++ * dimension));
+            }
+            return (live, vectors);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
     public override ValueTask<SearchResponse> SearchAsync(ReadOnlyMemory<float> query, SearchOptions options,
         CancellationToken cancellationToken = default)

@@ -1,0 +1,90 @@
+using Lookalike.Collections;
+using Lookalike.Errors;
+using Lookalike.Features;
+using Lookalike.Indexes;
+using Lookalike.Indexing;
+using Lookalike.IO;
+using Lookalike.Progress;
+
+namespace Lookalike.Evaluation.Datasets;
+
+/// <summary>
+/// Turns a dataset argument into labelled vectors:
+/// <list type="bullet">
+/// <item><c>fashion-mnist:train</c> / <c>fashion-mnist:test</c> — raw pixels from Debian's IDX files;</item>
+/// <item>a <c>.npy</c> or <c>.fvecs</c> file, labels (one a line) from <c>FILE.labels.txt</c> when present;</item>
+/// <item>a collection folder (holding manifest.json) — its vectors and labels;</item>
+/// <item>a folder of images laid out <c>class/image</c> — features extracted once into a cache
+/// collection keyed by model and folder; later runs only extract new or changed files.</item>
+/// </list>
+/// </summary>
+public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cacheDirectory)
+{
+    /// <summary>Loads <paramref name="source"/>.</summary>
+    public async Task<LabeledVectors> LoadAsync(string source, IProgress<ProgressUpdate>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (source.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
+            return FashionMnist.Load(source["fashion-mnist:".Length..]);
+        if (File.Exists(source))
+        {
+            var (values, _, columns) = Path.GetExtension(source).ToLowerInvariant() switch
+            {
+                ".npy" => NpyFile.Read(source),
+                ".fvecs" => FvecsFile.Read(source),
+                _ => throw new LookalikeException($"'{source}': feature files must be .npy or .fvecs."),
+            };
+            return WithLabels(source, columns, values);
+        }
+        if (!Directory.Exists(source))
+            throw new LookalikeException($"Dataset '{source}' is neither a folder, a .npy/.fvecs file nor fashion-mnist:train|test.");
+        if (EmbeddedCollection.Exists(source))
+        {
+            await using var collection = EmbeddedCollection.OpenReadOnly(source);
+            return FromCollection(source, collection);
+        }
+        return await FromImagesAsync(source, progress, cancellationToken);
+    }
+
+    private async Task<LabeledVectors> FromImagesAsync(string folder, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
+    {
+        var scanned = ImageFiles.Scan(folder);
+        var features = extractor();
+        var model = features.Metadata.ToModelReference();
+        string key = FileHash.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{scanned.Root}\n{model.Preprocessing}"))[..16];
+        string cache = Path.Combine(cacheDirectory, "features", $"{model.Sha256[..16]}-{key}");
+        await using var collection = EmbeddedCollection.OpenOrCreate(cache, model, DistanceMetric.Cosine, Flat.TypeName);
+        var report = await new FolderIndexer(collection, features, new FolderIndexerOptions { LabelsFromFolders = true })
+            .IndexAsync(scanned, progress, cancellationToken);
+        if (report.Failures.Count > 0)
+            progress?.Report(new ProgressUpdate("Skipped unreadable files", report.Failures.Count, report.Failures.Count, report.Failures[0].Path));
+        var paths = new HashSet<string>(scanned.Images, StringComparer.Ordinal);
+        var all = FromCollection(folder, collection);
+        // The cache may hold files that have since left the folder; keep the folder's own.
+        var rows = Enumerable.Range(0, all.Count).Where(i => paths.Contains(all.Names[i])).ToList();
+        return rows.Count == all.Count ? all : Subset(all, rows);
+    }
+
+    private static LabeledVectors FromCollection(string source, EmbeddedCollection collection)
+    {
+        var (images, vectors) = collection.ReadAll();
+        return new LabeledVectors(source, collection.Info.Model.Dimension, vectors, images.Select(i => i.Label).ToArray(),
+            images.Select(i => i.Path).ToArray());
+    }
+
+    private static LabeledVectors Subset(LabeledVectors all, List<int> rows)
+    {
+        var vectors = new float[rows.Count * all.Dimension];
+        for (int i = 0; i < rows.Count; i++) all.Row(rows[i]).CopyTo(vectors.AsSpan(i * all.Dimension));
+        return new LabeledVectors(all.Source, all.Dimension, vectors, rows.Select(r => all.Labels[r]).ToArray(), rows.Select(r => all.Names[r]).ToArray());
+    }
+
+    private static LabeledVectors WithLabels(string path, int dimension, float[] values)
+    {
+        int rows = values.Length / dimension;
+        string labelsPath = path + ".labels.txt";
+        string?[] labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Length == 0 ? null : l).ToArray() : new string?[rows];
+        if (labels.Length != rows) throw new LookalikeException($"'{labelsPath}' has {labels.Length} lines for {rows} vectors.");
+        return new LabeledVectors(path, dimension, values, labels, Enumerable.Range(0, rows).Select(i => $"{Path.GetFileName(path)}[{i}]").ToArray());
+    }
+}

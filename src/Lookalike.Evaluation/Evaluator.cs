@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Lookalike.Evaluation.Datasets;
+using Lookalike.Evaluation.Metrics;
+using Lookalike.Indexes;
+using Lookalike.Progress;
+
+namespace Lookalike.Evaluation;
+
+/// <summary>What to evaluate.</summary>
+/// <param name="IndexSpecs">Index specs, each built over the database.</param>
+/// <param name="Metric">Distance metric.</param>
+/// <param name="K">Cut-off of mAP@k and of the mean distance/similarity.</param>
+public sealed record EvaluationOptions(IReadOnlyList<string> IndexSpecs, DistanceMetric Metric, int K = 10);
+
+/// <summary>
+/// Runs labelled queries against a database through each index and measures retrieval quality
+/// against the labels and against the exact scan, plus the work and time each index needs. A
+/// database row is relevant to a query when both have the same (non-null) label.
+/// </summary>
+public static class Evaluator
+{
+    private const int PrecisionDepth = 50;
+
+    /// <summary>Evaluates every index of <paramref name="options"/>; <paramref name="distractors"/> counts trailing unlabelled rows.</summary>
+    public static EvaluationReport Run(LabeledVectors database, LabeledVectors queries, EvaluationOptions options, int distractors = 0,
+        IProgress<ProgressUpdate>? progress = null)
+    {
+        if (database.Dimension != queries.Dimension)
+            throw new Errors.LookalikeException($"The database has {database.Dimension}-d vectors but the queries {queries.Dimension}-d; use the same model for both.");
+        if (options.K < 1) throw new Errors.LookalikeException($"k must be at least 1 (was {options.K}).");
+        int depth = Math.Max(options.K, PrecisionDepth);
+        var classSizes = database.Labels.Where(l => l is not null).GroupBy(l => l!).ToDictionary(g => g.Key, g => g.Count());
+        var ids = Enumerable.Range(0, database.Count).Select(i => (long)i).ToArray();
+
+        progress?.Report(new ProgressUpdate("Exact ground truth", 0, queries.Count));
+        var (exactIds, fullAp) = GroundTruth(database, queries, options.Metric, depth, classSizes, ids);
+        var results = new List<IndexEvaluation>();
+        foreach (string spec in options.IndexSpecs)
+        {
+            var clock = Stopwatch.StartNew();
+            using var index = IndexFactory.Create(database.Dimension, spec, options.Metric);
+            if (!index.IsTrained) index.Train(database.Vectors);
+            index.Add(database.Vectors, ids);
+            double build = clock.Elapsed.TotalSeconds;
+            bool exact = index is Flat;
+
+            var found = new long[queries.Count * depth];
+            var distances = new float[queries.Count * depth];
+            var latencies = new double[queries.Count];
+            var stats = new SearchStats[queries.Count];
+            for (int q = 0; q < queries.Count; q++)
+            {
+                var timer = Stopwatch.StartNew();
+                stats[q] = index.Search(queries.Row(q), depth, distances.AsSpan(q * depth, depth), found.AsSpan(q * depth, depth));
+                latencies[q] = timer.Elapsed.TotalMilliseconds;
+                progress?.Report(new ProgressUpdate($"Searching {index.Spec}", q + 1, queries.Count));
+            }
+            var perQuery = Enumerable.Range(0, queries.Count).Select(q => Measure(q, database, queries, options, depth, classSizes,
+                found.AsSpan(q * depth, depth), distances.AsSpan(q * depth, depth), exactIds.AsSpan(q * depth, depth),
+                exact ? fullAp[q] : null, stats[q])).ToList();
+            var perClass = Enumerable.Range(0, queries.Count).GroupBy(q => queries.Labels[q] ?? "(none)")
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Aggregate(g.Select(q => perQuery[q]).ToList(), exact));
+            results.Add(new IndexEvaluation(index.Spec, build, RetrievalMetrics.Percentile(latencies, 0.5), RetrievalMetrics.Percentile(latencies, 0.95),
+                stats.Average(s => (double)s.CandidatesVisited) / database.Count, Aggregate(perQuery, exact), perClass));
+        }
+        return new EvaluationReport(database.Source, queries.Source, database.Count - distractors, distractors, queries.Count, database.Dimension,
+            options.Metric.Name(), options.K, results);
+    }
+
+    private sealed record QueryMeasures(double ApAtK, double? ApFull, bool HasRelevant, double P10, double P50, bool Top1, bool Top5,
+        bool Top10, double Recall10, double MeanDistance, double MeanSimilarity, long Visited, long Computed);
+
+    private static QueryMeasures Measure(int q, LabeledVectors database, LabeledVectors queries, EvaluationOptions options, int depth,
+        Dictionary<string, int> classSizes, ReadOnlySpan<long> found, ReadOnlySpan<float> distances, ReadOnlySpan<long> exact,
+        double? fullAp, SearchStats stats)
+    {
+        string? label = queries.Labels[q];
+        int relevantTotal = label is null ? 0 : classSizes.GetValueOrDefault(label);
+        var relevant = new bool[depth];
+        for (int i = 0; i < depth; i++) relevant[i] = found[i] >= 0 && label is not null && database.Labels[found[i]] == label;
+        double distanceSum = 0, similaritySum = 0;
+        int returned = 0;
+        for (int i = 0; i < options.K && found[i] >= 0; i++, returned++)
+        {
+            distanceSum += distances[i];
+            similaritySum = options.Metric == DistanceMetric.Cosine
+                ? similaritySum + (1 - distances[i])
+                : similaritySum + Distances.CosineSimilarity(queries.Row(q), database.Row((int)found[i]));
+        }
+        return new QueryMeasures(RetrievalMetrics.AveragePrecision(relevant, relevantTotal, options.K), fullAp, relevantTotal > 0,
+            RetrievalMetrics.PrecisionAt(relevant, 10), RetrievalMetrics.PrecisionAt(relevant, 50),
+            RetrievalMetrics.HitAt(relevant, 1), RetrievalMetrics.HitAt(relevant, 5), RetrievalMetrics.HitAt(relevant, 10),
+            RetrievalMetrics.RecallAt(found, exact, 10), returned == 0 ? double.NaN : distanceSum / returned,
+            returned == 0 ? double.NaN : similaritySum / returned, stats.CandidatesVisited, stats.DistancesComputed);
+    }
+
+    private static MetricSet Aggregate(List<QueryMeasures> measures, bool exact)
+    {
+        var withRelevant = measures.Where(m => m.HasRelevant).ToList();
+        double Mean(Func<QueryMeasures, double> f) => measures.Count == 0 ? double.NaN : measures.Average(f);
+        double MeanDefined(Func<QueryMeasures, double> f) =>
+            measures.Select(f).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
+        return new MetricSet(measures.Count, measures.Count - withRelevant.Count,
+            withRelevant.Count == 0 ? double.NaN : withRelevant.Average(m => m.ApAtK),
+            exact && withRelevant.Count > 0 ? withRelevant.Average(m => m.ApFull!.Value) : null,
+            Mean(m => m.P10), Mean(m => m.P50), Mean(m => m.Top1 ? 1 : 0), Mean(m => m.Top5 ? 1 : 0), Mean(m => m.Top10 ? 1 : 0),
+            MeanDefined(m => m.Recall10), MeanDefined(m => m.MeanDistance), MeanDefined(m => m.MeanSimilarity),
+            Mean(m => m.Visited), Mean(m => m.Computed));
+    }
+
+    /// <summary>Exact top-depth ids per query, and each query's AP over the full exact ranking.</summary>
+    private static (long[] Ids, double[] FullAp) GroundTruth(LabeledVectors database, LabeledVectors queries, DistanceMetric metric,
+        int depth, Dictionary<string, int> classSizes, long[] ids)
+    {
+        var store = new VectorStore(database.Dimension, metric);
+        store.Add(database.Vectors, ids);
+        var exactIds = new long[queries.Count * depth];
+        var fullAp = new double[queries.Count];
+        Parallel.For(0, queries.Count, q =>
+        {
+            var prepared = store.PrepareQuery(queries.Row(q));
+            var keys = new float[database.Count];
+            var rows = new int[database.Count];
+            for (int i = 0; i < database.Count; i++)
+            {
+                keys[i] = store.Distance(prepared, i);
+                rows[i] = i;
+            }
+            // Ties by row (= id) order, as every index breaks them.
+            Array.Sort(keys, rows);
+            SortTiesById(keys, rows);
+            for (int i = 0; i < depth; i++) exactIds[(q * depth) + i] = i < rows.Length ? rows[i] : -1;
+            string? label = queries.Labels[q];
+            var relevant = rows.Select(r => label is not null && database.Labels[r] == label).ToArray();
+            fullAp[q] = RetrievalMetrics.AveragePrecision(relevant, label is null ? 0 : classSizes.GetValueOrDefault(label), database.Count);
+        });
+        return (exactIds, fullAp);
+    }
+
+    private static void SortTiesById(float[] keys, int[] rows)
+    {
+        for (int start = 0; start < keys.Length;)
+        {
+            int end = start + 1;
+            while (end < keys.Length && keys[end] == keys[start]) end++;
+            if (end - start > 1) Array.Sort(rows, start, end - start);
+            start = end;
+        }
+    }
+}
