@@ -26,6 +26,7 @@ public static class LookalikeCli
             InfoCommand.Create(context),
             ModelCommand.Create(context),
             EvalCommand.Create(context),
+            ExportCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -70,6 +70,27 @@ public sealed class IndexAndSearchTests(IndexedCifarFixture cifar) : IClassFixtu
     }
 
     [SharedDataFact]
+    public async Task Exported_features_read_back_with_their_labels()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"lookalike-export-{Guid.NewGuid():N}.npy");
+        try
+        {
+            var result = await CliRunner.RunAsync("export", "--collection", cifar.Collection, "--out", file);
+            Assert.Equal(0, result.ExitCode);
+            var (values, rows, columns) = Lookalike.Evaluation.Datasets.NpyFile.Read(file);
+            Assert.Equal((500, 2048), (rows, columns));
+            await using var collection = EmbeddedCollection.OpenReadOnly(cifar.Collection);
+            Assert.Equal(await collection.GetFeaturesAsync(3), values.AsSpan(3 * 2048, 2048).ToArray());
+            var labels = await File.ReadAllLinesAsync(file + ".labels.txt");
+            Assert.Equal((await collection.GetAsync(3))!.Label, labels[3]);
+        }
+        finally
+        {
+            foreach (string f in new[] { file, file + ".labels.txt", file + ".paths.txt" }) File.Delete(f);
+        }
+    }
+
+    [SharedDataFact]
     public async Task Info_reports_count_model_and_dimension()
     {
         var result = await CliRunner.RunAsync("info", "--collection", cifar.Collection, "--json");

@@ -68,5 +68,14 @@ public sealed class DatasetFileTests : IDisposable
         Assert.InRange(test.Vectors.Max(), 200, 255);
     }
 
+    [Fact]
+    public void Grey_bmp_export_decodes_to_the_same_pixels()
+    {
+        float[] pixels = Enumerable.Range(0, 28 * 28).Select(i => (float)(i % 256)).ToArray();
+        byte[] bmp = FashionMnist.GreyBmp(pixels, 28, 28);
+        var image = new Lookalike.Onnx.Imaging.ImageLoader().Load(bmp, "x.bmp", 28, 28);
+        for (int i = 0; i < 28 * 28; i++) Assert.Equal(pixels[i], image.Rgba[i * 4]);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

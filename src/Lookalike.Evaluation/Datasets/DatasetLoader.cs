@@ -12,6 +12,7 @@ namespace Lookalike.Evaluation.Datasets;
 /// Turns a dataset argument into labelled vectors:
 /// <list type="bullet">
 /// <item><c>fashion-mnist:train</c> / <c>fashion-mnist:test</c> — raw pixels from Debian's IDX files;</item>
+/// <item><c>fashion-mnist-images:train|test</c> — the same images through the feature extractor;</item>
 /// <item>a <c>.npy</c> or <c>.fvecs</c> file, labels (one a line) from <c>FILE.labels.txt</c> when present;</item>
 /// <item>a collection folder (holding manifest.json) — its vectors and labels;</item>
 /// <item>a folder of images laid out <c>class/image</c> — features extracted once into a cache
@@ -24,6 +25,12 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
     public async Task<LabeledVectors> LoadAsync(string source, IProgress<ProgressUpdate>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        if (source.StartsWith("fashion-mnist-images:", StringComparison.OrdinalIgnoreCase))
+        {
+            string split = source["fashion-mnist-images:".Length..];
+            string folder = FashionMnist.ExportImages(split, Path.Combine(cacheDirectory, "fashion-mnist-images", split));
+            return await FromImagesAsync(folder, progress, cancellationToken) with { Source = source };
+        }
         if (source.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
             return FashionMnist.Load(source["fashion-mnist:".Length..]);
         if (File.Exists(source))

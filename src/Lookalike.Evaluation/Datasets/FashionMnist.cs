@@ -38,6 +38,54 @@ public static class FashionMnist
             classes.Select(c => (string?)ClassNames[c]).ToArray(), Enumerable.Range(0, count).Select(i => $"{split}/{i}").ToArray());
     }
 
+    /// <summary>
+    /// Writes the split as 28×28 greyscale BMP files laid out <c>class/index.bmp</c> under
+    /// <paramref name="folder"/> (once; an existing complete export is reused), so the images can go
+    /// through the CNN like any photo folder.
+    /// </summary>
+    public static string ExportImages(string split, string folder, string directory = DefaultDirectory)
+    {
+        string done = Path.Combine(folder, ".complete");
+        if (File.Exists(done)) return folder;
+        var data = Load(split, directory);
+        for (int i = 0; i < data.Count; i++)
+        {
+            string label = data.Labels[i]!.Replace('/', '-');
+            string classFolder = Path.Combine(folder, label);
+            Directory.CreateDirectory(classFolder);
+            File.WriteAllBytes(Path.Combine(classFolder, $"{i:D5}.bmp"), GreyBmp(data.Row(i), 28, 28));
+        }
+        File.WriteAllText(done, $"{data.Count}\n");
+        return folder;
+    }
+
+    /// <summary>An 8-bit palette BMP (grey ramp) of a width×height image given row by row, top first.</summary>
+    internal static byte[] GreyBmp(ReadOnlySpan<float> pixels, int width, int height)
+    {
+        int stride = (width + 3) & ~3, dataOffset = 14 + 40 + 1024, size = dataOffset + (stride * height);
+        var bmp = new byte[size];
+        var span = bmp.AsSpan();
+        span[0] = (byte)'B';
+        span[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(span[2..], size);
+        BinaryPrimitives.WriteInt32LittleEndian(span[10..], dataOffset);
+        BinaryPrimitives.WriteInt32LittleEndian(span[14..], 40);
+        BinaryPrimitives.WriteInt32LittleEndian(span[18..], width);
+        BinaryPrimitives.WriteInt32LittleEndian(span[22..], height);
+        BinaryPrimitives.WriteInt16LittleEndian(span[26..], 1);
+        BinaryPrimitives.WriteInt16LittleEndian(span[28..], 8);
+        BinaryPrimitives.WriteInt32LittleEndian(span[34..], stride * height);
+        BinaryPrimitives.WriteInt32LittleEndian(span[46..], 256);
+        for (int g = 0; g < 256; g++)
+        {
+            span[54 + (4 * g)] = span[55 + (4 * g)] = span[56 + (4 * g)] = (byte)g;
+        }
+        // BMP rows run bottom to top.
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) span[dataOffset + ((height - 1 - y) * stride) + x] = (byte)pixels[(y * width) + x];
+        return bmp;
+    }
+
     /// <summary>Reads an (optionally gzipped) IDX file of unsigned bytes: its data and dimensions.</summary>
     public static (byte[] Data, int[] Dimensions) ReadIdx(string path)
     {
