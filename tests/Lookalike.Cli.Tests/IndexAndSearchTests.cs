@@ -37,6 +37,20 @@ public sealed class IndexAndSearchTests(IndexedCifarFixture cifar) : IClassFixtu
     }
 
     [SharedDataFact]
+    public async Task Search_can_use_an_lsh_index_and_reports_fewer_distances()
+    {
+        string query = Path.Combine(cifar.Images, "ship", "0003.jpg");
+        var result = await CliRunner.RunAsync("search", query, "--collection", cifar.Collection, "--json",
+            "--index", "E2Lsh(tables=8,projections=4,width=0.5,probes=2)");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.StartsWith("E2Lsh(tables=8", json.RootElement.GetProperty("index").GetString());
+        Assert.Equal(query, json.RootElement.GetProperty("results")[0].GetProperty("path").GetString());
+        long distances = json.RootElement.GetProperty("stats").GetProperty("distances").GetInt64();
+        Assert.InRange(distances, 1, 499);
+    }
+
+    [SharedDataFact]
     public async Task Same_class_images_rank_above_chance_for_most_queries()
     {
         await using var collection = EmbeddedCollection.OpenReadOnly(cifar.Collection);

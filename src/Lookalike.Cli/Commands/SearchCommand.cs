@@ -26,10 +26,11 @@ internal static class SearchCommand
             if (value is < 1 or > 10_000) r.AddError($"-k must be between 1 and 10000 (was {value}).");
         });
         var metric = CommonOptions.Metric();
+        var index = new Option<string?>("--index") { Description = "Index spec to search with, e.g. Flat or \"E2Lsh(tables=8,projections=4,width=0.6)\" (default: the collection's)." };
         var json = CommonOptions.Json();
         var command = new Command("search", "Find the images of a collection most similar to an image.")
         {
-            image, collection, model, k, metric, json,
+            image, collection, model, k, metric, index, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +51,7 @@ internal static class SearchCommand
             }
             float[] query = await extractor.ExtractAsync([new ImageInput(path, bytes)], cancellationToken);
             var response = await store.SearchAsync(query,
-                new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric))), cancellationToken);
+                new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), cancellationToken);
             if (parse.GetValue(json)) PrintJson(context, path, response);
             else PrintTable(context, response);
             return 0;
@@ -68,7 +69,7 @@ internal static class SearchCommand
         }
         context.Console.Write(table);
         context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{response.IndexSpec}: {response.Stats.DistancesComputed} distances computed, {response.Elapsed.TotalMilliseconds:F1} ms."));
+            $"{Markup.Escape(response.IndexSpec)}: {response.Stats.CandidatesVisited} candidates visited, {response.Stats.DistancesComputed} distances computed, {response.Elapsed.TotalMilliseconds:F1} ms."));
     }
 
     private static void PrintJson(CliContext context, string query, SearchResponse response)
