@@ -133,7 +133,20 @@ public sealed partial class EmbeddedCollection : ImageCollection
     }
 
     private long SizeOnDisk() =>
-        new DirectoryInfo(_folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        new DirectoryInfo(_folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(LengthOrZero);
+
+    /// <summary>A concurrent commit may delete an old metadata generation while it is being listed.</summary>
+    private static long LengthOrZero(FileInfo file)
+    {
+        try
+        {
+            return file.Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    }
 
     private static FileStream AcquireWriteLock(string folder)
     {
@@ -148,26 +161,41 @@ public sealed partial class EmbeddedCollection : ImageCollection
         }
     }
 
+    /// <summary>
+    /// The manifest and the metadata generation it names. A writer in another process may commit
+    /// (and delete the old generation) between the two reads; then the manifest is read again.
+    /// </summary>
+    private static (EmbeddedManifest, EmbeddedMetadata) ReadCommitted(string folder, string manifestPath)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var manifest = JsonSerializer.Deserialize<EmbeddedManifest>(File.ReadAllBytes(manifestPath), EmbeddedFormat.Json)
+                    ?? throw new JsonException("empty manifest");
+                if (manifest.FormatVersion != EmbeddedFormat.Version)
+                    throw new LookalikeException($"Collection '{folder}' has format version {manifest.FormatVersion}; this build reads version {EmbeddedFormat.Version}.");
+                var metadata = JsonSerializer.Deserialize<EmbeddedMetadata>(File.ReadAllBytes(Path.Combine(folder, manifest.MetadataFile)),
+                    EmbeddedFormat.Json) ?? throw new JsonException("empty metadata");
+                return (manifest, metadata);
+            }
+            catch (FileNotFoundException) when (attempt < 5)
+            {
+                Thread.Sleep(20 * attempt);
+            }
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                throw new LookalikeException($"Collection '{folder}' is damaged: {e.Message}", e);
+            }
+        }
+    }
+
     private static EmbeddedCollection Load(string folder, FileStream? lockStream, bool writable)
     {
         string manifestPath = Path.Combine(folder, EmbeddedFormat.ManifestFile);
         if (!File.Exists(manifestPath))
             throw new LookalikeException($"'{folder}' is not a Lookalike collection (no {EmbeddedFormat.ManifestFile}); run 'lookalike index <folder> --collection {folder}' first.");
-        EmbeddedManifest manifest;
-        EmbeddedMetadata metadata;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<EmbeddedManifest>(File.ReadAllBytes(manifestPath), EmbeddedFormat.Json)
-                ?? throw new JsonException("empty manifest");
-            if (manifest.FormatVersion != EmbeddedFormat.Version)
-                throw new LookalikeException($"Collection '{folder}' has format version {manifest.FormatVersion}; this build reads version {EmbeddedFormat.Version}.");
-            metadata = JsonSerializer.Deserialize<EmbeddedMetadata>(File.ReadAllBytes(Path.Combine(folder, manifest.MetadataFile)),
-                EmbeddedFormat.Json) ?? throw new JsonException("empty metadata");
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            throw new LookalikeException($"Collection '{folder}' is damaged: {e.Message}", e);
-        }
+        var (manifest, metadata) = ReadCommitted(folder, manifestPath);
         long vectorBytes = manifest.Rows * manifest.Model.Dimension * sizeof(float);
         var vectors = new FileInfo(Path.Combine(folder, EmbeddedFormat.VectorsFile));
         long actual = vectors.Exists ? vectors.Length : 0;

@@ -131,6 +131,32 @@ public sealed class EmbeddedCollectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Readers_opening_during_commits_always_see_a_consistent_collection()
+    {
+        float[] data = RandomVectors.Gaussian(60, D, seed: 6);
+        await using var writer = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
+        var writing = Task.Run(async () =>
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                await writer.AddAsync(Image(i, data));
+                await writer.CommitAsync();
+            }
+        });
+        long last = 0;
+        while (!writing.IsCompleted)
+        {
+            await using var reader = EmbeddedCollection.OpenReadOnly(Folder);
+            long count = reader.Info.Count;
+            Assert.True(count >= last, "a reader never sees fewer images than an earlier one");
+            var (images, vectors) = reader.ReadAll();
+            Assert.Equal(images.Count * D, vectors.Length);
+            last = count;
+        }
+        await writing;
+    }
+
+    [Fact]
     public void An_atomic_write_that_fails_keeps_the_old_file()
     {
         string path = _temp.Combine("file.txt");
