@@ -16,12 +16,11 @@ namespace Lookalike.Indexes;
 /// For cosine the vectors are L2-normalised before hashing, so Euclidean buckets serve cosine ranking.
 /// Concurrent searches are safe; <see cref="Add"/> and <see cref="Remove"/> need exclusive access.
 /// </remarks>
-public sealed class E2Lsh : IVectorIndex
+public sealed class E2Lsh : StoredVectorIndex
 {
     /// <summary>The type name in specs and serialized files.</summary>
     public const string TypeName = "E2Lsh";
 
-    private readonly VectorStore _store;
     private readonly float[] _projections;
     private readonly float[] _offsets;
     private readonly BucketTable[] _tables;
@@ -33,12 +32,12 @@ public sealed class E2Lsh : IVectorIndex
     }
 
     private E2Lsh(VectorStore store, int tables, int projections, double width, int probes, int seed, float[]? a, float[]? b)
+        : base(store)
     {
         if (tables < 1 || tables > 1000) throw new LookalikeException($"E2Lsh tables must be 1..1000 (was {tables}).");
         if (projections < 1 || projections > 64) throw new LookalikeException($"E2Lsh projections must be 1..64 (was {projections}).");
         if (!(width > 0)) throw new LookalikeException($"E2Lsh width must be positive (was {width}).");
         if (probes < 0) throw new LookalikeException($"E2Lsh probes must be 0 or more (was {probes}).");
-        _store = store;
         Tables = tables;
         Projections = projections;
         Width = width;
@@ -81,33 +80,18 @@ public sealed class E2Lsh : IVectorIndex
     public int Seed { get; }
 
     /// <inheritdoc/>
-    public int Dimension => _store.Dimension;
-
-    /// <inheritdoc/>
-    public long Count => _store.Count;
-
-    /// <inheritdoc/>
-    public DistanceMetric Metric => _store.Metric;
-
-    /// <inheritdoc/>
-    public bool IsTrained => true;
-
-    /// <inheritdoc/>
-    public string Spec => string.Create(CultureInfo.InvariantCulture,
+    public override string Spec => string.Create(CultureInfo.InvariantCulture,
         $"{TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},seed={Seed})");
 
     /// <summary>Occupied buckets per table.</summary>
     public IReadOnlyList<int> BucketCounts => _tables.Select(t => t.BucketCount).ToList();
 
     /// <inheritdoc/>
-    public void Train(ReadOnlySpan<float> vectors) => IndexArguments.RowCount(vectors, Dimension, "the training vectors");
-
-    /// <inheritdoc/>
-    public void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
+    public override void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
     {
-        int first = _store.Add(vectors, ids);
+        int first = Store.Add(vectors, ids);
         Span<int> code = stackalloc int[Projections];
-        for (int row = first; row < _store.RowCount; row++) Hash(_store.Row(row), row, code);
+        for (int row = first; row < Store.RowCount; row++) Hash(Store.Row(row), row, code);
     }
 
     private void Hash(ReadOnlySpan<float> vector, int row, Span<int> code)
@@ -120,14 +104,14 @@ public sealed class E2Lsh : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public void Remove(ReadOnlySpan<long> ids)
+    public override void Remove(ReadOnlySpan<long> ids)
     {
         Span<int> code = stackalloc int[Projections];
-        foreach (int row in _store.Remove(ids))
+        foreach (int row in Store.Remove(ids))
         {
             for (int t = 0; t < Tables; t++)
             {
-                Code(_store.Row(row), t, code, null);
+                Code(Store.Row(row), t, code, null);
                 _tables[t].Remove(BucketTable.Key(code), row);
             }
         }
@@ -148,14 +132,14 @@ public sealed class E2Lsh : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
+    public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
         int probes = (parameters as LshSearchParameters)?.Probes ?? Probes;
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
         {
-            var prepared = _store.PrepareQuery(query);
+            var prepared = Store.PrepareQuery(query);
             var visited = new HashSet<int>();
             Span<int> code = stackalloc int[Projections];
             Span<int> probe = stackalloc int[Projections];
@@ -176,17 +160,8 @@ public sealed class E2Lsh : IVectorIndex
         });
     }
 
-    private void Visit(List<int>? bucket, ReadOnlySpan<float> query, HashSet<int> visited, TopKCollector top)
-    {
-        if (bucket is null) return;
-        foreach (int row in bucket)
-        {
-            if (visited.Add(row)) top.Offer(_store.Distance(query, row), _store.IdOf(row));
-        }
-    }
-
     /// <inheritdoc/>
-    public void WriteTo(BinaryWriter writer)
+    public override void WriteTo(BinaryWriter writer)
     {
         writer.Write(Tables);
         writer.Write(Projections);
@@ -195,7 +170,7 @@ public sealed class E2Lsh : IVectorIndex
         writer.Write(Seed);
         foreach (float v in _projections) writer.Write(v);
         foreach (float v in _offsets) writer.Write(v);
-        _store.WriteTo(writer);
+        Store.WriteTo(writer);
     }
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote; the tables are rebuilt from the stored rows.</summary>
@@ -217,7 +192,4 @@ public sealed class E2Lsh : IVectorIndex
         }
         return index;
     }
-
-    /// <inheritdoc/>
-    public void Dispose() { }
 }

@@ -15,12 +15,11 @@ namespace Lookalike.Indexes;
 /// Suited to cosine similarity (the hyperplanes pass through the origin). Concurrent searches are
 /// safe; <see cref="Add"/> and <see cref="Remove"/> need exclusive access.
 /// </remarks>
-public sealed class HyperplaneLsh : IVectorIndex
+public sealed class HyperplaneLsh : StoredVectorIndex
 {
     /// <summary>The type name in specs and serialized files.</summary>
     public const string TypeName = "HyperplaneLsh";
 
-    private readonly VectorStore _store;
     private readonly float[] _normals;
     private readonly BucketTable[] _tables;
 
@@ -31,11 +30,11 @@ public sealed class HyperplaneLsh : IVectorIndex
     }
 
     private HyperplaneLsh(VectorStore store, int tables, int bits, int radius, int seed, float[]? normals)
+        : base(store)
     {
         if (tables < 1 || tables > 1000) throw new LookalikeException($"HyperplaneLsh tables must be 1..1000 (was {tables}).");
         if (bits < 1 || bits > 64) throw new LookalikeException($"HyperplaneLsh bits must be 1..64 (was {bits}).");
         if (radius < 0 || radius > 3) throw new LookalikeException($"HyperplaneLsh radius must be 0..3 (was {radius}).");
-        _store = store;
         Tables = tables;
         Bits = bits;
         Radius = radius;
@@ -64,40 +63,25 @@ public sealed class HyperplaneLsh : IVectorIndex
     public int Seed { get; }
 
     /// <inheritdoc/>
-    public int Dimension => _store.Dimension;
-
-    /// <inheritdoc/>
-    public long Count => _store.Count;
-
-    /// <inheritdoc/>
-    public DistanceMetric Metric => _store.Metric;
-
-    /// <inheritdoc/>
-    public bool IsTrained => true;
-
-    /// <inheritdoc/>
-    public string Spec => string.Create(CultureInfo.InvariantCulture,
+    public override string Spec => string.Create(CultureInfo.InvariantCulture,
         $"{TypeName}(tables={Tables},bits={Bits},radius={Radius},seed={Seed})");
 
     /// <inheritdoc/>
-    public void Train(ReadOnlySpan<float> vectors) => IndexArguments.RowCount(vectors, Dimension, "the training vectors");
-
-    /// <inheritdoc/>
-    public void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
+    public override void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
     {
-        int first = _store.Add(vectors, ids);
-        for (int row = first; row < _store.RowCount; row++)
+        int first = Store.Add(vectors, ids);
+        for (int row = first; row < Store.RowCount; row++)
         {
-            for (int t = 0; t < Tables; t++) _tables[t].Add(Code(_store.Row(row), t), row);
+            for (int t = 0; t < Tables; t++) _tables[t].Add(Code(Store.Row(row), t), row);
         }
     }
 
     /// <inheritdoc/>
-    public void Remove(ReadOnlySpan<long> ids)
+    public override void Remove(ReadOnlySpan<long> ids)
     {
-        foreach (int row in _store.Remove(ids))
+        foreach (int row in Store.Remove(ids))
         {
-            for (int t = 0; t < Tables; t++) _tables[t].Remove(Code(_store.Row(row), t), row);
+            for (int t = 0; t < Tables; t++) _tables[t].Remove(Code(Store.Row(row), t), row);
         }
     }
 
@@ -113,27 +97,19 @@ public sealed class HyperplaneLsh : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
+    public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
         int radius = (parameters as LshSearchParameters)?.Probes ?? Radius;
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
         return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
         {
-            var prepared = _store.PrepareQuery(query);
+            var prepared = Store.PrepareQuery(query);
             var visited = new HashSet<int>();
             for (int t = 0; t < Tables; t++)
             {
                 ulong code = Code(prepared, t);
-                foreach (ulong key in HammingBall(code, Bits, radius))
-                {
-                    var bucket = _tables[t].Get(key);
-                    if (bucket is null) continue;
-                    foreach (int row in bucket)
-                    {
-                        if (visited.Add(row)) top.Offer(_store.Distance(prepared, row), _store.IdOf(row));
-                    }
-                }
+                foreach (ulong key in HammingBall(code, Bits, radius)) Visit(_tables[t].Get(key), prepared, visited, top);
             }
             return (visited.Count, visited.Count);
         });
@@ -163,14 +139,14 @@ public sealed class HyperplaneLsh : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public void WriteTo(BinaryWriter writer)
+    public override void WriteTo(BinaryWriter writer)
     {
         writer.Write(Tables);
         writer.Write(Bits);
         writer.Write(Radius);
         writer.Write(Seed);
         foreach (float v in _normals) writer.Write(v);
-        _store.WriteTo(writer);
+        Store.WriteTo(writer);
     }
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote; the tables are rebuilt from the stored rows.</summary>
@@ -188,9 +164,6 @@ public sealed class HyperplaneLsh : IVectorIndex
         }
         return index;
     }
-
-    /// <inheritdoc/>
-    public void Dispose() { }
 
     /// <summary>Number of buckets a search probes per table.</summary>
     public static long BucketsProbed(int bits, int radius)

@@ -1,0 +1,66 @@
+namespace Lookalike.Indexes;
+
+/// <summary>
+/// What every index over a <see cref="VectorStore"/> shares: the store, the members that only read
+/// it, and ranking a bucket of candidate rows by exact distance.
+/// </summary>
+/// <remarks>Concurrent searches are safe; adding and removing need exclusive access.</remarks>
+public abstract class StoredVectorIndex : IVectorIndex
+{
+    /// <summary>Wraps <paramref name="store"/>.</summary>
+    protected StoredVectorIndex(VectorStore store) => Store = store;
+
+    /// <summary>The vectors, ids and removal marks.</summary>
+    protected VectorStore Store { get; }
+
+    /// <inheritdoc/>
+    public int Dimension => Store.Dimension;
+
+    /// <inheritdoc/>
+    public long Count => Store.Count;
+
+    /// <inheritdoc/>
+    public DistanceMetric Metric => Store.Metric;
+
+    /// <inheritdoc/>
+    public virtual bool IsTrained => true;
+
+    /// <inheritdoc/>
+    public abstract string Spec { get; }
+
+    /// <inheritdoc/>
+    public virtual void Train(ReadOnlySpan<float> vectors) => IndexArguments.RowCount(vectors, Dimension, "the training vectors");
+
+    /// <inheritdoc/>
+    public abstract void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids);
+
+    /// <inheritdoc/>
+    public abstract void Remove(ReadOnlySpan<long> ids);
+
+    /// <inheritdoc/>
+    public abstract SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
+        SearchParameters? parameters = null);
+
+    /// <inheritdoc/>
+    public abstract void WriteTo(BinaryWriter writer);
+
+    /// <summary>Offers each row of <paramref name="bucket"/> not seen yet for this query to <paramref name="top"/>.</summary>
+    internal void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, HashSet<int> visited, TopKCollector top)
+    {
+        if (bucket is null) return;
+        foreach (int row in bucket)
+        {
+            if (visited.Add(row)) top.Offer(Store.Distance(preparedQuery, row), Store.IdOf(row));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases resources; the base holds only managed memory.</summary>
+    protected virtual void Dispose(bool disposing) { }
+}
