@@ -22,22 +22,42 @@ internal static class ConsoleProgress
                 .StartAsync(async progress =>
                 {
                     var task = progress.AddTask(stage, autoStart: true, maxValue: 1);
-                    return await work(new BarReporter(task, stage));
+                    return await work(new BarReporter(task));
                 });
         }
-        return await work(new LineReporter(context.Error, stage));
+        return await work(new LineReporter(context.Error));
     }
 
-    private static string Describe(string stage, ProgressUpdate update, TimeSpan elapsed)
+    private static string Describe(ProgressUpdate update, TimeSpan elapsed)
     {
         double rate = elapsed.TotalSeconds > 0 ? update.Completed / elapsed.TotalSeconds : 0;
         string total = update.Total is { } t ? $"/{t}" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{stage} {update.Completed}{total} · {rate:F1}/s");
+        return string.Create(CultureInfo.InvariantCulture, $"{update.Stage} {update.Completed}{total} · {rate:F1}/s");
     }
 
-    private sealed class BarReporter(ProgressTask task, string stage) : IProgress<ProgressUpdate>
+    /// <summary>
+    /// Time since the current stage began: one job may report several stages in turn (reading
+    /// weights, converting; or one search pass per index), and each gets its own rate and ETA.
+    /// </summary>
+    private sealed class StageClock
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Stopwatch _clock = new();
+        private string? _stage;
+
+        public TimeSpan Elapsed(string stage)
+        {
+            if (stage != _stage)
+            {
+                _stage = stage;
+                _clock.Restart();
+            }
+            return _clock.Elapsed;
+        }
+    }
+
+    private sealed class BarReporter(ProgressTask task) : IProgress<ProgressUpdate>
+    {
+        private readonly StageClock _clock = new();
         private readonly Lock _gate = new();
 
         public void Report(ProgressUpdate value)
@@ -46,32 +66,33 @@ internal static class ConsoleProgress
             {
                 if (value.Total is { } total) task.MaxValue = Math.Max(1, total);
                 task.Value = value.Completed;
-                task.Description = Describe(stage, value, _clock.Elapsed);
+                task.Description = Describe(value, _clock.Elapsed(value.Stage));
             }
         }
     }
 
-    private sealed class LineReporter(TextWriter writer, string stage) : IProgress<ProgressUpdate>
+    private sealed class LineReporter(TextWriter writer) : IProgress<ProgressUpdate>
     {
         private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly StageClock _clock = new();
+        private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
         private readonly Lock _gate = new();
-        private TimeSpan _last = TimeSpan.Zero;
 
         public void Report(ProgressUpdate value)
         {
             lock (_gate)
             {
+                var elapsed = _clock.Elapsed(value.Stage);
                 bool done = value.Total is { } total && value.Completed >= total;
-                if (!done && _clock.Elapsed - _last < Every) return;
-                _last = _clock.Elapsed;
+                if (!done && _sinceLine.Elapsed < Every) return;
+                _sinceLine.Restart();
                 string eta = "";
                 if (value.Total is { } t && value.Completed > 0 && !done)
                 {
-                    var remaining = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / value.Completed * (t - value.Completed));
+                    var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / value.Completed * (t - value.Completed));
                     eta = string.Create(CultureInfo.InvariantCulture, $", ETA {remaining:hh\\:mm\\:ss}");
                 }
-                writer.WriteLine($"{Describe(stage, value, _clock.Elapsed)}{eta}");
+                writer.WriteLine($"{Describe(value, elapsed)}{eta}");
             }
         }
     }

@@ -48,15 +48,8 @@ public sealed partial class EmbeddedCollection
             int dimension = _manifest.Model.Dimension;
             var live = _images.Where(i => !_deleted.Contains(i.Id)).ToList();
             var vectors = new float[live.Count * dimension];
-            using var stream = OpenVectors();
-            var row = new float[dimension];
             int filled = 0;
-            for (long id = 0; id < _images.Count; id++)
-            {
-                if (id < _manifest.Rows) stream.ReadExactly(MemoryMarshal.AsBytes(row.AsSpan()));
-                if (_deleted.Contains(id)) continue;
-                (id < _manifest.Rows ? row : _pendingVectors[(int)(id - _manifest.Rows)]).CopyTo(vectors.AsSpan(filled++ * dimension));
-            }
+            ForEachLiveRow((_, row) => row.CopyTo(vectors.AsSpan(filled++ * dimension)));
             return (live, vectors);
         }
         finally
@@ -86,11 +79,13 @@ public sealed partial class EmbeddedCollection
             var stats = index.Search(query.Span, k, distances, ids, options.Parameters);
             var elapsed = clock.Elapsed;
             var hits = new List<SearchHit>(k);
+            // Under L2 the similarity needs the stored vectors: one file handle serves every hit.
+            using var vectors = metric == DistanceMetric.L2 ? OpenVectors() : null;
             for (int i = 0; i < k && ids[i] >= 0; i++)
             {
                 float similarity = metric == DistanceMetric.Cosine
                     ? 1f - distances[i]
-                    : Distances.CosineSimilarity(query.Span, ReadVector(ids[i]));
+                    : Distances.CosineSimilarity(query.Span, ReadVector(ids[i], vectors));
                 hits.Add(new SearchHit(hits.Count + 1, _images[(int)ids[i]], distances[i], similarity));
             }
             return ValueTask.FromResult(new SearchResponse(hits, metric, index.Spec, stats, elapsed));
@@ -140,34 +135,50 @@ public sealed partial class EmbeddedCollection
             index.Add(rows.AsSpan(0, filled * dimension), ids.AsSpan(0, filled));
             filled = 0;
         }
+        ForEachLiveRow((id, row) =>
+        {
+            row.CopyTo(rows.AsSpan(filled * dimension));
+            ids[filled++] = id;
+            if (filled == batch) Flush();
+        });
+        Flush();
+    }
+
+    /// <summary>
+    /// Visits every live row in id order: committed rows from one sequential read of the vectors
+    /// file (the array passed is reused), then uncommitted ones. Callers hold the gate.
+    /// </summary>
+    private void ForEachLiveRow(Action<long, float[]> visit)
+    {
+        var row = new float[_manifest.Model.Dimension];
         using (var stream = OpenVectors())
         {
             for (long id = 0; id < _manifest.Rows; id++)
             {
-                stream.ReadExactly(MemoryMarshal.AsBytes(rows.AsSpan(filled * dimension, dimension)));
-                if (_deleted.Contains(id)) continue;
-                ids[filled++] = id;
-                if (filled == batch) Flush();
+                stream.ReadExactly(MemoryMarshal.AsBytes(row.AsSpan()));
+                if (!_deleted.Contains(id)) visit(id, row);
             }
         }
         for (int p = 0; p < _pendingVectors.Count; p++)
         {
             long id = _manifest.Rows + p;
-            if (_deleted.Contains(id)) continue;
-            _pendingVectors[p].CopyTo(rows.AsSpan(filled * dimension));
-            ids[filled++] = id;
-            if (filled == batch) Flush();
+            if (!_deleted.Contains(id)) visit(id, _pendingVectors[p]);
         }
-        Flush();
     }
 
     private float[] ReadVector(long id)
     {
+        using var stream = id < _manifest.Rows ? OpenVectors() : null;
+        return ReadVector(id, stream);
+    }
+
+    /// <summary>Row <paramref name="id"/>, from <paramref name="stream"/> when it is committed.</summary>
+    private float[] ReadVector(long id, FileStream? stream)
+    {
         if (id >= _manifest.Rows) return _pendingVectors[(int)(id - _manifest.Rows)];
         int dimension = _manifest.Model.Dimension;
         var vector = new float[dimension];
-        using var stream = OpenVectors();
-        stream.Seek(id * dimension * sizeof(float), SeekOrigin.Begin);
+        stream!.Seek(id * dimension * sizeof(float), SeekOrigin.Begin);
         stream.ReadExactly(MemoryMarshal.AsBytes(vector.AsSpan()));
         return vector;
     }

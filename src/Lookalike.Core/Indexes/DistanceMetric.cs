@@ -25,7 +25,4 @@ public static class DistanceMetrics
     /// <summary>The lower-case name used in manifests, specs and output.</summary>
     public static string Name(this DistanceMetric metric) => metric == DistanceMetric.L2 ? "l2" : "cosine";
 
-    /// <summary>Cosine similarity for a cosine distance; NaN for L2, where it is not defined by the distance alone.</summary>
-    public static float SimilarityFromDistance(this DistanceMetric metric, float distance) =>
-        metric == DistanceMetric.Cosine ? 1f - distance : float.NaN;
 }

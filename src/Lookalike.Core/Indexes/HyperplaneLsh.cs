@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using System.Numerics.Tensors;
 using Lookalike.Errors;
 
@@ -163,20 +162,5 @@ public sealed class HyperplaneLsh : StoredVectorIndex
             for (int t = 0; t < tables; t++) index._tables[t].Add(index.Code(store.Row(row), t), row);
         }
         return index;
-    }
-
-    /// <summary>Number of buckets a search probes per table.</summary>
-    public static long BucketsProbed(int bits, int radius)
-    {
-        BigInteger total = 0;
-        for (int r = 0; r <= radius; r++) total += Binomial(bits, r);
-        return (long)total;
-    }
-
-    private static BigInteger Binomial(int n, int r)
-    {
-        BigInteger result = 1;
-        for (int i = 0; i < r; i++) result = result * (n - i) / (i + 1);
-        return result;
     }
 }

@@ -17,9 +17,6 @@ internal sealed class TopKCollector
         _count = 0;
     }
 
-    /// <summary>The current worst kept distance, or +∞ while fewer than k are kept.</summary>
-    public float Threshold => _count < _distances.Length ? float.PositiveInfinity : _distances[0];
-
     public void Offer(float distance, long id)
     {
         if (_count < _distances.Length)

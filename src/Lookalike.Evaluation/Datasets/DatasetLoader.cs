@@ -69,7 +69,7 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         var all = FromCollection(folder, collection);
         // The cache may hold files that have since left the folder; keep the folder's own.
         var rows = Enumerable.Range(0, all.Count).Where(i => paths.Contains(all.Names[i])).ToList();
-        return rows.Count == all.Count ? all : Subset(all, rows);
+        return rows.Count == all.Count ? all : all.Rows(rows, all.Source);
     }
 
     private static LabeledVectors FromCollection(string source, EmbeddedCollection collection)
@@ -77,13 +77,6 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         var (images, vectors) = collection.ReadAll();
         return new LabeledVectors(source, collection.Info.Model.Dimension, vectors, images.Select(i => i.Label).ToArray(),
             images.Select(i => i.Path).ToArray());
-    }
-
-    private static LabeledVectors Subset(LabeledVectors all, List<int> rows)
-    {
-        var vectors = new float[rows.Count * all.Dimension];
-        for (int i = 0; i < rows.Count; i++) all.Row(rows[i]).CopyTo(vectors.AsSpan(i * all.Dimension));
-        return new LabeledVectors(all.Source, all.Dimension, vectors, rows.Select(r => all.Labels[r]).ToArray(), rows.Select(r => all.Names[r]).ToArray());
     }
 
     private static LabeledVectors WithLabels(string path, int dimension, float[] values)

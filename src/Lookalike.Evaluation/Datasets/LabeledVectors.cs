@@ -24,11 +24,8 @@ public sealed record LabeledVectors(string Source, int Dimension, float[] Vector
             taken[label] = taken.GetValueOrDefault(label) + 1;
             return taken[label] <= count;
         }).ToList();
-        return Select(rows, $"{Source} (first {count} per class)");
+        return Rows(rows, $"{Source} (first {count} per class)");
     }
-
-    /// <summary>The first <paramref name="count"/> rows.</summary>
-    public LabeledVectors Take(int count) => Select(Enumerable.Range(0, Math.Min(count, Count)).ToList(), $"{Source} (first {count})");
 
     /// <summary>These rows followed by <paramref name="other"/>'s, all labels of <paramref name="other"/> dropped when <paramref name="unlabel"/>.</summary>
     public LabeledVectors Concat(LabeledVectors other, bool unlabel)
@@ -39,7 +36,8 @@ public sealed record LabeledVectors(string Source, int Dimension, float[] Vector
             [.. Labels, .. unlabel ? new string?[other.Count] : other.Labels], [.. Names, .. other.Names]);
     }
 
-    private LabeledVectors Select(List<int> rows, string source)
+    /// <summary>The given rows, in that order, under a new source name.</summary>
+    public LabeledVectors Rows(IReadOnlyList<int> rows, string source)
     {
         var vectors = new float[rows.Count * Dimension];
         for (int i = 0; i < rows.Count; i++) Row(rows[i]).CopyTo(vectors.AsSpan(i * Dimension, Dimension));

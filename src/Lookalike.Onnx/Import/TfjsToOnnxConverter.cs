@@ -57,9 +57,10 @@ public static class TfjsToOnnxConverter
                 throw new LookalikeException(
                     $"Layer '{layer.Name}' has type '{layer.ClassName}', which the importer does not support (supported: {string.Join(", ", SupportedLayers)}).");
         }
-        progress?.Report(new ProgressUpdate("Reading weights", 0, model.WeightGroups.Sum(g => g.Paths.Count)));
+        int shards = model.WeightGroups.Sum(g => g.Paths.Count);
+        progress?.Report(new ProgressUpdate("Reading weights", 0, shards));
         var weights = TfjsWeights.Read(model, modelDirectory,
-            new Progress<int>(n => progress?.Report(new ProgressUpdate("Reading weights", n, model.WeightGroups.Sum(g => g.Paths.Count)))));
+            new Progress<int>(n => progress?.Report(new ProgressUpdate("Reading weights", n, shards))));
         var state = new TfjsConversion(model, weights);
         for (int i = 0; i < model.Layers.Count; i++)
         {
