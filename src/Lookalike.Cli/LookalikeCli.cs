@@ -27,6 +27,7 @@ public static class LookalikeCli
             ModelCommand.Create(context),
             EvalCommand.Create(context),
             ExportCommand.Create(context),
+            ServeCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

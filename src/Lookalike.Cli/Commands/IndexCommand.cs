@@ -4,6 +4,7 @@ using Lookalike.Cli.Output;
 using Lookalike.Collections;
 using Lookalike.Features;
 using Lookalike.Indexes;
+using Lookalike.Onnx.Models;
 using Lookalike.Indexing;
 using Spectre.Console;
 

@@ -5,6 +5,7 @@ using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
+using Lookalike.Onnx.Models;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;

@@ -19,11 +19,21 @@ public sealed class ImageDecodeException : LookalikeException
 {
     /// <summary>Creates the error for <paramref name="source"/> with the decoder's <paramref name="reason"/>.</summary>
     public ImageDecodeException(string source, string reason, Exception? inner = null)
+        : this(source, reason, ImageProblem.Corrupt, inner)
+    {
+    }
+
+    /// <summary>Creates the error for <paramref name="source"/> with the decoder's <paramref name="reason"/> and its kind.</summary>
+    public ImageDecodeException(string source, string reason, ImageProblem problem, Exception? inner = null)
         : base($"{source}: {reason}", inner ?? new InvalidDataException(reason))
     {
         Source = source;
         Reason = reason;
+        Problem = problem;
     }
+
+    /// <summary>What kind of problem it is (hosts map it to a status code).</summary>
+    public ImageProblem Problem { get; }
 
     /// <summary>The file path or upload name of the image.</summary>
     public new string Source { get; }
@@ -32,5 +42,31 @@ public sealed class ImageDecodeException : LookalikeException
     public string Reason { get; }
 }
 
+/// <summary>Why an image could not be used.</summary>
+public enum ImageProblem
+{
+    /// <summary>The file or upload has no bytes.</summary>
+    Empty,
+
+    /// <summary>Not an image format the decoder knows.</summary>
+    Unsupported,
+
+    /// <summary>The data ends early.</summary>
+    Truncated,
+
+    /// <summary>The data is damaged.</summary>
+    Corrupt,
+
+    /// <summary>The dimensions are zero or beyond the pixel limit.</summary>
+    TooLarge,
+}
+
 /// <summary>A collection opened with a model or dimension other than the one it was built with.</summary>
 public sealed class CollectionMismatchException(string message) : LookalikeException(message);
+
+/// <summary>An image id the collection does not hold (never was, or was deleted).</summary>
+public sealed class ImageNotFoundException(long id) : LookalikeException($"The collection has no image with id {id}.")
+{
+    /// <summary>The id asked for.</summary>
+    public long Id { get; } = id;
+}

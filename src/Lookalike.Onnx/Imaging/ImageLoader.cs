@@ -45,7 +45,7 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
             case SKCodecResult.Success:
                 break;
             case SKCodecResult.IncompleteInput:
-                throw new ImageDecodeException(source, "truncated image data (the file ends early)");
+                throw new ImageDecodeException(source, "truncated image data (the file ends early)", ImageProblem.Truncated);
             default:
                 throw new ImageDecodeException(source, $"corrupt image data ({result})");
         }
@@ -70,21 +70,22 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
 
     private SKCodec OpenCodec(SKData data, string source)
     {
-        if (data.Size == 0) throw new ImageDecodeException(source, "empty file (0 bytes)");
+        if (data.Size == 0) throw new ImageDecodeException(source, "empty file (0 bytes)", ImageProblem.Empty);
         var codec = SKCodec.Create(new SKMemoryStream(data), out var result);
         if (codec is null)
         {
-            string why = result == SKCodecResult.IncompleteInput
-                ? "truncated image data (the header is incomplete)"
-                : "not a recognised image format (supported: JPEG, PNG, GIF, BMP, WebP)";
-            throw new ImageDecodeException(source, why);
+            throw result == SKCodecResult.IncompleteInput
+                ? new ImageDecodeException(source, "truncated image data (the header is incomplete)", ImageProblem.Truncated)
+                : new ImageDecodeException(source, "not a recognised image format (supported: JPEG, PNG, GIF, BMP, WebP)",
+                    ImageProblem.Unsupported);
         }
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > _options.MaxPixels)
         {
             codec.Dispose();
             throw new ImageDecodeException(source,
-                $"image dimensions {info.Width}×{info.Height} are outside the accepted range (at most {_options.MaxPixels:N0} pixels)");
+                $"image dimensions {info.Width}×{info.Height} are outside the accepted range (at most {_options.MaxPixels:N0} pixels)",
+                ImageProblem.TooLarge);
         }
         return codec;
     }

@@ -1,13 +1,16 @@
 using Lookalike.Collections;
 using Lookalike.Errors;
-using Lookalike.Onnx;
-using Lookalike.Onnx.Models;
 
-namespace Lookalike.Cli.Commands;
+namespace Lookalike.Onnx.Models;
 
-/// <summary>Picks the model for a command: --model, else the collection's own, else the default location.</summary>
-internal static class ExtractorFactory
+/// <summary>Picks the model for a collection: the one asked for, else the collection's own, else the default location.</summary>
+public static class ExtractorFactory
 {
+    /// <summary>
+    /// The ResNet50 (Keras preprocessing) extractor for <paramref name="collectionFolder"/>: <paramref name="explicitModel"/>
+    /// when given, else the model the collection was built with, else <see cref="ModelLocator.Resolve"/>.
+    /// </summary>
+    /// <exception cref="LookalikeException">when the collection's model file no longer exists.</exception>
     public static OnnxFeatureExtractor ForCollection(string collectionFolder, string? explicitModel,
         Func<OnnxFeatureExtractorOptions, OnnxFeatureExtractorOptions>? tune = null)
     {

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using Lookalike.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike serve</c>: the search page and JSON API over a collection.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var collection = CommonOptions.Collection();
+        var model = CommonOptions.Model();
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses to listen on, separated by ';'.",
+            DefaultValueFactory = _ => "http://127.0.0.1:5000",
+        };
+        var approximate = new Option<string?>("--approximate-index")
+        {
+            Description = "Index spec behind the page's \"approximate\" choice (default: the collection's index, else an LSH setting for its metric).",
+        };
+        var uploads = new Option<bool>("--allow-uploads-to-collection")
+        {
+            Description = "Let POST /api/images add uploaded images to the collection (stored in its uploads/ folder).",
+        };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload.", DefaultValueFactory = _ => 20 };
+        var command = new Command("serve", "Serve the search page and the JSON API for a collection.")
+        {
+            collection, model, urls, approximate, uploads, maxUpload,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["urls"] = parse.GetValue(urls),
+                ["Lookalike:Collection"] = Path.GetFullPath(parse.GetValue(collection)!),
+                ["Lookalike:Model"] = parse.GetValue(model),
+                ["Lookalike:ApproximateIndex"] = parse.GetValue(approximate),
+                ["Lookalike:AllowUploadsToCollection"] = parse.GetValue(uploads) ? "true" : null,
+                ["Lookalike:MaxUploadBytes"] = (parse.GetValue(maxUpload) * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
+            };
+            string[] args = [.. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}")];
+            await using var app = await SearchServer.BuildAsync(args, cancellationToken);
+            await app.StartAsync(cancellationToken);
+            foreach (string url in app.Urls) context.Console.MarkupLine($"Search page: [link]{Markup.Escape(url)}/[/]   (Ctrl+C stops the server)");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,86 @@
+using Lookalike.Collections;
+using Lookalike.Indexes;
+
+namespace Lookalike.Web.Api;
+
+/// <summary>The answer to a search.</summary>
+/// <param name="Results">The most similar images, best first.</param>
+/// <param name="Stats">What the search cost.</param>
+public sealed record SearchResult(IReadOnlyList<SearchResultItem> Results, SearchResultStats Stats)
+{
+    internal static SearchResult From(SearchResponse response, long collectionSize, TimeSpan total) => new(
+        [.. response.Hits.Select(SearchResultItem.From)],
+        new SearchResultStats(response.Metric.Name(), response.IndexSpec, response.Stats.CandidatesVisited,
+            response.Stats.DistancesComputed, collectionSize,
+            collectionSize == 0 ? 0 : 100.0 * response.Stats.CandidatesVisited / collectionSize,
+            response.Elapsed.TotalMilliseconds, total.TotalMilliseconds));
+}
+
+/// <summary>One similar image.</summary>
+/// <param name="Rank">1-based rank.</param>
+/// <param name="Id">The image's id in the collection.</param>
+/// <param name="Distance">Distance to the query under <see cref="SearchResultStats.Metric"/>.</param>
+/// <param name="Similarity">Cosine similarity to the query.</param>
+/// <param name="Path">Where the image was indexed from.</param>
+/// <param name="FileName">The file's name.</param>
+/// <param name="Label">Class label, when known.</param>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="ImageUrl">URL of the original image.</param>
+/// <param name="ThumbnailUrl">URL of its thumbnail.</param>
+public sealed record SearchResultItem(int Rank, long Id, float Distance, float Similarity, string Path, string FileName,
+    string? Label, int Width, int Height, string ImageUrl, string ThumbnailUrl)
+{
+    internal static SearchResultItem From(SearchHit hit) => new(hit.Rank, hit.Image.Id, hit.Distance, hit.Similarity, hit.Image.Path,
+        System.IO.Path.GetFileName(hit.Image.Path), hit.Image.Label, hit.Image.Width, hit.Image.Height,
+        $"/api/images/{hit.Image.Id}", $"/api/images/{hit.Image.Id}/thumbnail");
+}
+
+/// <summary>What a search cost.</summary>
+/// <param name="Metric">Distance metric.</param>
+/// <param name="Index">Index spec that answered.</param>
+/// <param name="Visited">Candidates the index looked at.</param>
+/// <param name="Distances">Distances it computed.</param>
+/// <param name="CollectionSize">Images in the collection.</param>
+/// <param name="VisitedPercent">Visited candidates as a percentage of the collection.</param>
+/// <param name="IndexMilliseconds">Time spent in the index.</param>
+/// <param name="TotalMilliseconds">Time for the whole request (decoding and the network included).</param>
+public sealed record SearchResultStats(string Metric, string Index, long Visited, long Distances, long CollectionSize,
+    double VisitedPercent, double IndexMilliseconds, double TotalMilliseconds);
+
+/// <summary>What the server searches.</summary>
+/// <param name="Count">Images in the collection.</param>
+/// <param name="Metric">Default metric.</param>
+/// <param name="ExactIndex">Index of the "exact" choice.</param>
+/// <param name="ApproximateIndex">Index of the "approximate" choice.</param>
+/// <param name="Model">Model id.</param>
+/// <param name="ModelSha256">SHA-256 of the model file.</param>
+/// <param name="Dimension">Feature dimension.</param>
+/// <param name="UploadsAllowed">Whether POST /api/images adds to the collection.</param>
+/// <param name="MaxK">Largest k accepted.</param>
+/// <param name="MaxUploadBytes">Largest upload accepted.</param>
+/// <param name="MaxPixels">Largest image accepted, in pixels.</param>
+public sealed record CollectionSummary(long Count, string Metric, string ExactIndex, string ApproximateIndex, string Model,
+    string ModelSha256, int Dimension, bool UploadsAllowed, int MaxK, long MaxUploadBytes, long MaxPixels);
+
+/// <summary>An image added through the API.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Added">False when the same content was already in the collection.</param>
+/// <param name="Path">Where it is stored.</param>
+public sealed record AddedImage(long Id, bool Added, string Path);
+
+/// <summary>The multipart form of <c>POST /api/search</c> (documentation only; the server reads the form itself).</summary>
+public sealed class SearchForm
+{
+    /// <summary>The query image (JPEG, PNG, GIF, BMP or WebP).</summary>
+    public Microsoft.AspNetCore.Http.IFormFile? Image { get; set; }
+
+    /// <summary>Number of results, 1 to the server's maximum (default 10).</summary>
+    public int? K { get; set; }
+
+    /// <summary>l2 or cosine (default: the collection's).</summary>
+    public string? Metric { get; set; }
+
+    /// <summary>exact (default) or approximate.</summary>
+    public string? Index { get; set; }
+}

@@ -1,0 +1,87 @@
+using Lookalike.Collections;
+using Lookalike.Errors;
+using Lookalike.Features;
+using Lookalike.IO;
+using Lookalike.Web.Api;
+using Lookalike.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+
+namespace Lookalike.Web.Endpoints;
+
+/// <summary>
+/// Images by id: the original, its thumbnail, and adding uploads (only when the server allows it).
+/// Ids are 64-bit numbers; no part of a request becomes a file path.
+/// </summary>
+internal static class ImageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/images").WithTags("Images");
+        group.MapGet("/{id:long}", OriginalAsync).WithName("GetImage").WithSummary("The original image file.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:long}/thumbnail", ThumbnailAsync).WithName("GetThumbnail")
+            .WithSummary("A JPEG preview (made once, then cached).").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", AddAsync).WithName("AddImage")
+            .WithSummary("Adds an uploaded image to the collection (only with --allow-uploads-to-collection).")
+            .Accepts<SearchForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+
+    private static async Task<PhysicalFileHttpResult> OriginalAsync(long id, CollectionHost host, CancellationToken cancellationToken)
+    {
+        var image = await FindAsync(host, id, cancellationToken);
+        return TypedResults.PhysicalFile(ImageFileReader.ExistingPath(image), ImageFileReader.ContentTypeOf(image.Path),
+            entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""));
+    }
+
+    private static async Task<PhysicalFileHttpResult> ThumbnailAsync(long id, CollectionHost host, ThumbnailCache thumbnails,
+        HttpResponse response, CancellationToken cancellationToken)
+    {
+        var image = await FindAsync(host, id, cancellationToken);
+        string path = await thumbnails.GetAsync(image, cancellationToken);
+        response.Headers.CacheControl = "public, max-age=86400";
+        return TypedResults.PhysicalFile(path, "image/jpeg", entityTag: new EntityTagHeaderValue($"\"{image.Sha256}-t\""));
+    }
+
+    private static async Task<Results<Created<AddedImage>, Ok<AddedImage>>> AddAsync(HttpRequest request, CollectionHost host,
+        CancellationToken cancellationToken)
+    {
+        if (!host.Options.AllowUploadsToCollection)
+        {
+            throw new RequestProblemException(StatusCodes.Status403Forbidden, "Uploads are off",
+                "This server does not add uploads to its collection; start it with --allow-uploads-to-collection to allow it.");
+        }
+        var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
+        string sha256 = FileHash.Sha256Of(upload.Bytes);
+        if (await host.Collection.FindByHashAsync(sha256, cancellationToken) is { } existing)
+            return TypedResults.Ok(new AddedImage(existing.Id, false, existing.Path));
+        float[] features = await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
+        string folder = host.Options.UploadsFolder is { Length: > 0 } chosen
+            ? Path.GetFullPath(chosen)
+            : Path.Combine(host.Options.Collection!, "uploads");
+        string path = Path.Combine(Path.GetFullPath(folder), $"{sha256}.{Extension(upload.Format)}");
+        AtomicFile.Write(path, s => s.Write(upload.Bytes));
+        string? label = upload.Form["label"] is { Count: > 0 } given && !string.IsNullOrWhiteSpace(given) ? given.ToString() : null;
+        var (id, added) = await host.Collection.AddAsync(
+            new NewImage(path, sha256, label, upload.Bytes.Length, upload.Width, upload.Height, features), cancellationToken);
+        await host.Collection.CommitAsync(cancellationToken);
+        var body = new AddedImage(id, added, path);
+        return added ? TypedResults.Created($"/api/images/{id}", body) : TypedResults.Ok(body);
+    }
+
+    private static async Task<ImageRecord> FindAsync(CollectionHost host, long id, CancellationToken cancellationToken) =>
+        await host.Collection.GetAsync(id, cancellationToken) ?? throw new ImageNotFoundException(id);
+
+    private static string Extension(string format) => format switch
+    {
+        "jpeg" => "jpg",
+        "png" or "gif" or "bmp" or "webp" => format,
+        _ => "img",
+    };
+}

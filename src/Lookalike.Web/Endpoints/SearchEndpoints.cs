@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Lookalike.Features;
+using Lookalike.Web.Api;
+using Lookalike.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Lookalike.Web.Endpoints;
+
+/// <summary><c>POST /api/search</c> (by upload) and <c>POST /api/search/by-id/{id}</c> ("more like this").</summary>
+internal static class SearchEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/search").WithTags("Search");
+        group.MapPost("/", ByUploadAsync)
+            .WithName("SearchByImage")
+            .WithSummary("The k images most similar to an uploaded image.")
+            .Accepts<SearchForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapPost("/by-id/{id:long}", ByIdAsync)
+            .WithName("SearchById")
+            .WithSummary("The k images most similar to an image of the collection.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Ok<SearchResult>> ByUploadAsync(HttpRequest request, CollectionHost host, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
+        var options = SearchChoices.Parse(host, upload.Form["k"], upload.Form["metric"], upload.Form["index"]);
+        float[] query = await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
+        var response = await host.Collection.SearchAsync(query, options, cancellationToken);
+        return TypedResults.Ok(SearchResult.From(response, host.Collection.Info.Count, clock.Elapsed));
+    }
+
+    private static async Task<Ok<SearchResult>> ByIdAsync(long id, CollectionHost host, [FromQuery] string? k, [FromQuery] string? metric,
+        [FromQuery] string? index, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var options = SearchChoices.Parse(host, k, metric, index);
+        var response = await host.Searcher.SearchByIdAsync(id, options, cancellationToken);
+        return TypedResults.Ok(SearchResult.From(response, host.Collection.Info.Count, clock.Elapsed));
+    }
+}

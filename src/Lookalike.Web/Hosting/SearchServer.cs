@@ -1,0 +1,80 @@
+using System.Reflection;
+using Lookalike.Web.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace Lookalike.Web.Hosting;
+
+/// <summary>Builds the web app: the search page, the JSON API, OpenAPI, health and request logging.</summary>
+public static class SearchServer
+{
+    /// <summary>
+    /// Builds the app from command-line style <paramref name="args"/> (<c>--urls</c>, <c>--Lookalike:Collection=DIR</c>, …)
+    /// and opens the collection and the model, so that a bad setting fails here rather than on the first request.
+    /// </summary>
+    /// <exception cref="Errors.LookalikeException">when the collection or the model cannot be opened.</exception>
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        AddServices(builder.Services, builder.Configuration);
+        var app = builder.Build();
+        await app.Services.GetRequiredService<CollectionHost>().WarmUpAsync(cancellationToken);
+        Map(app);
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SearchServerOptions>().Bind(configuration.GetSection(SearchServerOptions.Section));
+        services.AddSingleton<CollectionHost>();
+        services.AddSingleton<ThumbnailCache>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SearchServerOptions>>((kestrel, options) =>
+            kestrel.Limits.MaxRequestBodySize = options.Value.MaxUploadBytes + UploadReader.FormOverhead);
+        services.AddOptions<FormOptions>().Configure<IOptions<SearchServerOptions>>((form, options) =>
+            form.MultipartBodyLengthLimit = options.Value.MaxUploadBytes + UploadReader.FormOverhead);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<CollectionHealthCheck>("collection");
+        services.AddHttpLogging(logging =>
+        {
+            logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath |
+                HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            logging.CombineLogs = true;
+        });
+    }
+
+    private static void Map(WebApplication app)
+    {
+        app.UseHttpLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var page = new EmbeddedFileProvider(Assembly.GetExecutingAssembly(), "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+        app.MapOpenApi();
+        app.MapHealthChecks("/health");
+        SearchEndpoints.Map(app);
+        ImageEndpoints.Map(app);
+        CollectionEndpoints.Map(app);
+    }
+}
+
+/// <summary>Healthy while the collection answers; reports its size.</summary>
+internal sealed class CollectionHealthCheck(CollectionHost host) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var info = host.Collection.Info;
+        return Task.FromResult(HealthCheckResult.Healthy($"{info.Count} images, model {info.Model.Id}"));
+    }
+}

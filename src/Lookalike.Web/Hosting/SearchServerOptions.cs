@@ -1,0 +1,44 @@
+namespace Lookalike.Web.Hosting;
+
+/// <summary>
+/// Settings of the search server, bound from the configuration section <c>Lookalike</c>
+/// (<c>--Lookalike:Collection=DIR</c>, <c>LOOKALIKE__COLLECTION</c>, appsettings).
+/// </summary>
+public sealed class SearchServerOptions
+{
+    /// <summary>The configuration section the options are read from.</summary>
+    public const string Section = "Lookalike";
+
+    /// <summary>Collection folder to search (required).</summary>
+    public string? Collection { get; set; }
+
+    /// <summary>ONNX model file (default: the collection's model).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Index spec offered as the "approximate" choice (default: the collection's index, else an LSH setting for its metric).</summary>
+    public string? ApproximateIndex { get; set; }
+
+    /// <summary>Whether <c>POST /api/images</c> may add uploads to the collection (off by default).</summary>
+    public bool AllowUploadsToCollection { get; set; }
+
+    /// <summary>Where accepted uploads are stored (default: <c>uploads/</c> inside the collection folder).</summary>
+    public string? UploadsFolder { get; set; }
+
+    /// <summary>Largest accepted upload in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Largest accepted image in pixels (read from the header, before decoding).</summary>
+    public long MaxPixels { get; set; } = 50_000_000;
+
+    /// <summary>Largest k a search may ask for.</summary>
+    public int MaxK { get; set; } = 100;
+
+    /// <summary>Where thumbnails are cached (default: <c>&lt;data dir&gt;/cache/thumbnails</c>).</summary>
+    public string? ThumbnailFolder { get; set; }
+
+    /// <summary>Longer side of thumbnails in pixels.</summary>
+    public int ThumbnailSize { get; set; } = 256;
+
+    /// <summary>Feature extractions run at once; more requests wait (each extraction already uses every core).</summary>
+    public int MaxConcurrentExtractions { get; set; } = 2;
+}

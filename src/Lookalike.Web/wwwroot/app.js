@@ -1,0 +1,147 @@
+'use strict';
+// The search page: an image comes in (drop, file picker, paste, or a click on a result),
+// goes to the JSON API, and the top results come back as cards.
+(() => {
+  const $ = id => document.getElementById(id);
+  const dropZone = $('drop-zone'), fileInput = $('file-input'), preview = $('query-preview');
+  const kInput = $('k-input'), indexSelect = $('index-select');
+  const statusLine = $('status'), errorLine = $('error'), statsLine = $('stats'), results = $('results');
+  let lastQuery = null; // { file } or { id }
+
+  const fmt = (x, digits) => Number(x).toFixed(digits);
+
+  async function loadCollection() {
+    try {
+      const response = await fetch('/api/collection');
+      const c = await response.json();
+      $('collection-summary').textContent =
+        `${c.count.toLocaleString()} images · model ${c.model} · metric ${c.metric}`;
+      kInput.max = c.maxK;
+      indexSelect.options[1].textContent = `approximate: ${c.approximateIndex}`;
+    } catch (e) {
+      $('collection-summary').textContent = 'The collection could not be loaded.';
+    }
+  }
+
+  function showError(message) {
+    errorLine.textContent = message;
+    errorLine.hidden = !message;
+  }
+
+  function choices() {
+    return { k: kInput.value || '10', index: indexSelect.value };
+  }
+
+  async function searchWithFile(file) {
+    if (!file) return;
+    lastQuery = { file };
+    preview.src = URL.createObjectURL(file);
+    preview.alt = `Query image: ${file.name || 'pasted image'}`;
+    preview.hidden = false;
+    const form = new FormData();
+    form.append('image', file, file.name || 'pasted.png');
+    const { k, index } = choices();
+    form.append('k', k);
+    form.append('index', index);
+    await run(`search for ${file.name || 'the pasted image'}`, () => fetch('/api/search', { method: 'POST', body: form }));
+  }
+
+  async function searchWithId(id, fileName) {
+    lastQuery = { id, fileName };
+    preview.src = `/api/images/${id}/thumbnail`;
+    preview.alt = `Query image: ${fileName}`;
+    preview.hidden = false;
+    const { k, index } = choices();
+    const query = new URLSearchParams({ k, index });
+    await run(`more like ${fileName}`, () => fetch(`/api/search/by-id/${id}?${query}`, { method: 'POST' }));
+  }
+
+  async function run(what, request) {
+    showError('');
+    statusLine.textContent = `Searching (${what})…`;
+    results.setAttribute('aria-busy', 'true');
+    try {
+      const response = await request();
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        showError(`${body.title || response.statusText}: ${body.detail || 'request failed'} (HTTP ${response.status})`);
+        statusLine.textContent = '';
+        return;
+      }
+      render(body);
+      statusLine.textContent = `Showing ${body.results.length} results (${what}).`;
+    } catch (e) {
+      showError(`The server could not be reached: ${e.message}`);
+      statusLine.textContent = '';
+    } finally {
+      results.removeAttribute('aria-busy');
+    }
+  }
+
+  function render(body) {
+    const s = body.stats;
+    statsLine.textContent =
+      `${s.index} · ${s.metric} · ${s.visited.toLocaleString()} of ${s.collectionSize.toLocaleString()} images visited ` +
+      `(${fmt(s.visitedPercent, 1)} %) · index ${fmt(s.indexMilliseconds, 1)} ms · total ${fmt(s.totalMilliseconds, 0)} ms`;
+    results.replaceChildren(...body.results.map(card));
+  }
+
+  function card(r) {
+    const item = document.createElement('li');
+    item.className = 'result-card';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.title = 'Search for images like this one';
+    button.setAttribute('aria-label', `Rank ${r.rank}: ${r.fileName}${r.label ? ', ' + r.label : ''}. Search for images like this one.`);
+    const img = document.createElement('img');
+    img.src = r.thumbnailUrl;
+    img.loading = 'lazy';
+    img.alt = `${r.fileName}${r.label ? ' (' + r.label + ')' : ''}`;
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.innerHTML = '<span class="rank"></span> <span class="name"></span><br><span class="score"></span><br><span class="label"></span>';
+    meta.querySelector('.rank').textContent = `#${r.rank}`;
+    meta.querySelector('.name').textContent = r.fileName;
+    meta.querySelector('.score').textContent = `distance ${fmt(r.distance, 4)} · similarity ${fmt(r.similarity, 3)}`;
+    meta.querySelector('.label').textContent = r.label ? `label: ${r.label}` : '';
+    button.append(img, meta);
+    button.addEventListener('click', () => searchWithId(r.id, r.fileName));
+    item.append(button);
+    return item;
+  }
+
+  function firstImage(items) {
+    for (const item of items || []) {
+      if (item.kind === 'file' && item.type.startsWith('image/')) return item.getAsFile();
+    }
+    return null;
+  }
+
+  dropZone.addEventListener('click', () => fileInput.click());
+  dropZone.addEventListener('keydown', e => {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); fileInput.click(); }
+  });
+  ['dragenter', 'dragover'].forEach(type => dropZone.addEventListener(type, e => {
+    e.preventDefault();
+    dropZone.classList.add('over');
+  }));
+  ['dragleave', 'drop'].forEach(type => dropZone.addEventListener(type, () => dropZone.classList.remove('over')));
+  dropZone.addEventListener('drop', e => {
+    e.preventDefault();
+    const file = e.dataTransfer.files[0] || firstImage(e.dataTransfer.items);
+    if (file) searchWithFile(file); else showError('Drop an image file.');
+  });
+  fileInput.addEventListener('change', () => searchWithFile(fileInput.files[0]));
+  document.addEventListener('paste', e => {
+    const file = firstImage(e.clipboardData && e.clipboardData.items);
+    if (file) searchWithFile(file);
+  });
+  const rerun = () => {
+    if (!lastQuery) return;
+    if (lastQuery.file) searchWithFile(lastQuery.file); else searchWithId(lastQuery.id, lastQuery.fileName);
+  };
+  kInput.addEventListener('change', rerun);
+  indexSelect.addEventListener('change', rerun);
+  $('search-form').addEventListener('submit', e => { e.preventDefault(); rerun(); });
+  loadCollection();
+})();
