@@ -4,8 +4,8 @@ using Lookalike.Cli.Output;
 using Lookalike.Collections;
 using Lookalike.Features;
 using Lookalike.Indexes;
-using Lookalike.Onnx.Models;
 using Lookalike.Indexing;
+using Lookalike.Onnx.Models;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;

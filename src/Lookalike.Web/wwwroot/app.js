@@ -8,7 +8,8 @@
   const statusLine = $('status'), errorLine = $('error'), statsLine = $('stats'), results = $('results');
   let lastQuery = null; // { file } or { id }
 
-  const fmt = (x, digits) => Number(x).toFixed(digits);
+  // Rounds -0.00001 to 0 rather than showing "-0.0000".
+  const fmt = (x, digits) => (Math.abs(x) < 0.5 * 10 ** -digits ? 0 : Number(x)).toFixed(digits);
 
   async function loadCollection() {
     try {

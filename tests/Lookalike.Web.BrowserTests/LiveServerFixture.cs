@@ -1,0 +1,52 @@
+using Lookalike.Tests.Common;
+using Lookalike.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+
+namespace Lookalike.Web.BrowserTests;
+
+/// <summary>
+/// The real server on Kestrel (a free local port) over a small featurised collection, and a headless Chromium.
+/// </summary>
+public sealed class LiveServerFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!TestData.InCi && (!TestData.SharedDataPresent || !File.Exists(ChromiumFactAttribute.ChromiumPath))) return;
+        string collection = _temp.Combine("collection");
+        await SampleCollection.BuildAsync(_temp.Combine("images"), collection, perClass: 10);
+        _app = await SearchServer.BuildAsync([
+            "--urls=http://127.0.0.1:0",
+            $"--Lookalike:Collection={collection}",
+            $"--Lookalike:ThumbnailFolder={_temp.Combine("thumbnails")}",
+        ]);
+        await _app.StartAsync();
+        BaseUrl = _app.Urls.Single();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
+            Headless = true,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        _temp.Dispose();
+    }
+}
