@@ -28,6 +28,7 @@ public static class LookalikeCli
             EvalCommand.Create(context),
             ExportCommand.Create(context),
             ServeCommand.Create(context),
+            SweepCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -15,52 +15,36 @@ internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {
-        var database = new Option<string>("--db") { Description = "Database: folder of class/image, collection folder, .npy/.fvecs, or fashion-mnist:train.", Required = true };
-        var queries = new Option<string>("--queries") { Description = "Labelled queries, in any form --db accepts.", Required = true };
-        var distractors = new Option<string?>("--distractors") { Description = "Unlabelled images (or features) added to the database; never relevant." };
+        var inputs = new EvaluationInputs.Options();
         var index = new Option<string[]>("--index") { Description = "Index spec; repeat to compare several.", DefaultValueFactory = _ => [Flat.TypeName], AllowMultipleArgumentsPerToken = false };
         var metric = new Option<string>("--metric") { Description = "l2 or cosine.", DefaultValueFactory = _ => "cosine" };
         metric.AcceptOnlyFromAmong("l2", "cosine");
         var k = new Option<int>("-k") { Description = "Cut-off of mAP@k.", DefaultValueFactory = _ => 10 };
         k.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1000) r.AddError("-k must be between 1 and 1000."); });
-        var perClassQueries = new Option<int?>("--queries-per-class") { Description = "Use only the first N queries of each class (a fixed subset)." };
-        var model = CommonOptions.Model();
         var json = new Option<string?>("--json") { Description = "Also write the full report (per class included) to this JSON file." };
         var perClass = new Option<bool>("--per-class") { Description = "Print the per-class tables too." };
         var command = new Command("eval", "Evaluate indexes: labelled queries against a database (+ distractors), mAP@k, P@10/50, top-n, recall@10 vs exact, work and latency.")
         {
-            database, queries, distractors, index, metric, k, perClassQueries, model, json, perClass,
+            index, metric, k, json, perClass,
         };
+        foreach (var option in inputs.All(queries: true)) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            OnnxFeatureExtractor? extractor = null;
-            try
+            var data = await EvaluationInputs.LoadAsync(context, parse, inputs, queries: true, cancellationToken);
+            var options = new EvaluationOptions(parse.GetValue(index)!, DistanceMetrics.Parse(parse.GetValue(metric)!), parse.GetValue(k));
+            if (data.WithoutDistractors is { } clean)
             {
-                var loader = new DatasetLoader(() => extractor ??= new OnnxFeatureExtractor(
-                    OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(parse.GetValue(model)))),
-                    Path.Combine(ModelLocator.DataDirectory, "cache"));
-                var db = await ConsoleProgress.RunAsync(context, "Database", p => loader.LoadAsync(parse.GetValue(database)!, p, cancellationToken));
-                var qs = await ConsoleProgress.RunAsync(context, "Queries", p => loader.LoadAsync(parse.GetValue(queries)!, p, cancellationToken));
-                if (parse.GetValue(perClassQueries) is { } n) qs = qs.TakePerClass(n);
-                if (qs.Labels.All(l => l is null)) throw new LookalikeException($"The queries '{qs.Source}' carry no labels; lay them out as class/image.");
-                int distractorCount = 0;
-                if (parse.GetValue(distractors) is { } d)
-                {
-                    var extra = await ConsoleProgress.RunAsync(context, "Distractors", p => loader.LoadAsync(d, p, cancellationToken));
-                    db = db.Concat(extra, unlabel: true);
-                    distractorCount = extra.Count;
-                }
-                var options = new EvaluationOptions(parse.GetValue(index)!, DistanceMetrics.Parse(parse.GetValue(metric)!), parse.GetValue(k));
-                var report = await ConsoleProgress.RunAsync(context, "Evaluating",
-                    p => Task.Run(() => Evaluator.Run(db, qs, options, distractorCount, p), cancellationToken));
-                context.Console.Profile.Out.Writer.WriteLine(EvaluationReportWriter.ToMarkdown(report, parse.GetValue(perClass)));
-                if (parse.GetValue(json) is { } path) EvaluationReportWriter.WriteJson(report, path);
-                return 0;
+                var without = await ConsoleProgress.RunAsync(context, "Evaluating without distractors",
+                    p => Task.Run(() => Evaluator.Run(clean, data.Queries!, options, 0, p), cancellationToken));
+                context.Console.Profile.Out.Writer.WriteLine("Without distractors:");
+                context.Console.Profile.Out.Writer.WriteLine(EvaluationReportWriter.ToMarkdown(without, parse.GetValue(perClass)));
+                context.Console.Profile.Out.Writer.WriteLine($"With {data.DistractorCount} distractors:");
             }
-            finally
-            {
-                extractor?.Dispose();
-            }
+            var report = await ConsoleProgress.RunAsync(context, "Evaluating",
+                p => Task.Run(() => Evaluator.Run(data.Database, data.Queries!, options, data.DistractorCount, p), cancellationToken));
+            context.Console.Profile.Out.Writer.WriteLine(EvaluationReportWriter.ToMarkdown(report, parse.GetValue(perClass)));
+            if (parse.GetValue(json) is { } path) EvaluationReportWriter.WriteJson(report, path);
+            return 0;
         });
         return command;
     }
