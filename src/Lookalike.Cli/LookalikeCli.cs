@@ -29,6 +29,9 @@ public static class LookalikeCli
             ExportCommand.Create(context),
             ServeCommand.Create(context),
             SweepCommand.Create(context),
+            TuneCommand.Create(context),
+            StatsCommand.Create(context),
+            CheckCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

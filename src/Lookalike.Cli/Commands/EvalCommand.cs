@@ -27,21 +27,21 @@ internal static class EvalCommand
         {
             index, metric, k, json, perClass,
         };
-        foreach (var option in inputs.All(queries: true)) command.Options.Add(option);
+        foreach (var option in inputs.All()) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var data = await EvaluationInputs.LoadAsync(context, parse, inputs, queries: true, cancellationToken);
+            var data = await EvaluationInputs.LoadAsync(context, parse, inputs, cancellationToken);
             var options = new EvaluationOptions(parse.GetValue(index)!, DistanceMetrics.Parse(parse.GetValue(metric)!), parse.GetValue(k));
             if (data.WithoutDistractors is { } clean)
             {
                 var without = await ConsoleProgress.RunAsync(context, "Evaluating without distractors",
-                    p => Task.Run(() => Evaluator.Run(clean, data.Queries!, options, 0, p), cancellationToken));
+                    p => Task.Run(() => Evaluator.Run(clean, data.Queries, options, 0, p), cancellationToken));
                 context.Console.Profile.Out.Writer.WriteLine("Without distractors:");
                 context.Console.Profile.Out.Writer.WriteLine(EvaluationReportWriter.ToMarkdown(without, parse.GetValue(perClass)));
                 context.Console.Profile.Out.Writer.WriteLine($"With {data.DistractorCount} distractors:");
             }
             var report = await ConsoleProgress.RunAsync(context, "Evaluating",
-                p => Task.Run(() => Evaluator.Run(data.Database, data.Queries!, options, data.DistractorCount, p), cancellationToken));
+                p => Task.Run(() => Evaluator.Run(data.Database, data.Queries, options, data.DistractorCount, p), cancellationToken));
             context.Console.Profile.Out.Writer.WriteLine(EvaluationReportWriter.ToMarkdown(report, parse.GetValue(perClass)));
             if (parse.GetValue(json) is { } path) EvaluationReportWriter.WriteJson(report, path);
             return 0;

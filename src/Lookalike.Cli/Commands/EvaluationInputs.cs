@@ -7,12 +7,12 @@ using Lookalike.Onnx.Models;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary>The database, queries and distractors of <c>eval</c>, <c>sweep</c> and <c>stats</c>, loaded with progress.</summary>
+/// <summary>The database, queries and distractors of <c>eval</c> and <c>sweep</c> (or one vector set for <c>stats</c> and <c>tune</c>), loaded with progress.</summary>
 /// <param name="Database">The database, distractors appended (unlabelled) when given.</param>
-/// <param name="Queries">The labelled queries (null when the verb needs none).</param>
+/// <param name="Queries">The labelled queries.</param>
 /// <param name="DistractorCount">How many rows at the end of <paramref name="Database"/> are distractors.</param>
 /// <param name="WithoutDistractors">The database alone, when there are distractors.</param>
-internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors? Queries, int DistractorCount,
+internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors Queries, int DistractorCount,
     LabeledVectors? WithoutDistractors)
 {
     /// <summary>The options the verbs share; each verb gets its own instances.</summary>
@@ -35,33 +35,41 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors?
 
         public Option<string?> Model { get; } = CommonOptions.Model();
 
-        public IEnumerable<Option> All(bool queries) => queries
-            ? [Database, Queries, Distractors, QueriesPerClass, Model]
-            : [Database, Model];
+        public IEnumerable<Option> All() => [Database, Queries, Distractors, QueriesPerClass, Model];
     }
 
     /// <summary>Loads what the options name; image folders are featurised once and cached.</summary>
-    public static async Task<EvaluationInputs> LoadAsync(CliContext context, ParseResult parse, Options options, bool queries,
+    public static async Task<EvaluationInputs> LoadAsync(CliContext context, ParseResult parse, Options options,
         CancellationToken cancellationToken)
     {
-        OnnxFeatureExtractor? extractor = null;
-        try
-        {
-            var loader = new DatasetLoader(() => extractor ??= new OnnxFeatureExtractor(
-                OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(parse.GetValue(options.Model)))),
+        using var features = new LazyExtractor(parse.GetValue(options.Model));
+        var db = await ConsoleProgress.RunAsync(context, "Database", p => features.Loader.LoadAsync(parse.GetValue(options.Database)!, p, cancellationToken));
+        var qs = await ConsoleProgress.RunAsync(context, "Queries", p => features.Loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
+        if (parse.GetValue(options.QueriesPerClass) is { } n) qs = qs.TakePerClass(n);
+        if (qs.Labels.All(l => l is null)) throw new LookalikeException($"The queries '{qs.Source}' carry no labels; lay them out as class/image.");
+        if (parse.GetValue(options.Distractors) is not { } d) return new EvaluationInputs(db, qs, 0, null);
+        var extra = await ConsoleProgress.RunAsync(context, "Distractors", p => features.Loader.LoadAsync(d, p, cancellationToken));
+        return new EvaluationInputs(db.Concat(extra, unlabel: true), qs, extra.Count, db);
+    }
+
+    /// <summary>Loads one set of vectors (no queries), for statistics or tuning.</summary>
+    public static async Task<LabeledVectors> LoadAsync(CliContext context, string source, string? model, CancellationToken cancellationToken)
+    {
+        using var features = new LazyExtractor(model);
+        return await ConsoleProgress.RunAsync(context, "Vectors", p => features.Loader.LoadAsync(source, p, cancellationToken));
+    }
+
+    /// <summary>A dataset loader whose model is loaded only when an image folder needs featurising.</summary>
+    private sealed class LazyExtractor : IDisposable
+    {
+        private OnnxFeatureExtractor? _extractor;
+
+        public LazyExtractor(string? model) =>
+            Loader = new DatasetLoader(() => _extractor ??= new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(model))),
                 Path.Combine(ModelLocator.DataDirectory, "cache"));
-            var db = await ConsoleProgress.RunAsync(context, "Database", p => loader.LoadAsync(parse.GetValue(options.Database)!, p, cancellationToken));
-            if (!queries) return new EvaluationInputs(db, null, 0, null);
-            var qs = await ConsoleProgress.RunAsync(context, "Queries", p => loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
-            if (parse.GetValue(options.QueriesPerClass) is { } n) qs = qs.TakePerClass(n);
-            if (qs.Labels.All(l => l is null)) throw new LookalikeException($"The queries '{qs.Source}' carry no labels; lay them out as class/image.");
-            if (parse.GetValue(options.Distractors) is not { } d) return new EvaluationInputs(db, qs, 0, null);
-            var extra = await ConsoleProgress.RunAsync(context, "Distractors", p => loader.LoadAsync(d, p, cancellationToken));
-            return new EvaluationInputs(db.Concat(extra, unlabel: true), qs, extra.Count, db);
-        }
-        finally
-        {
-            extractor?.Dispose();
-        }
+
+        public DatasetLoader Loader { get; }
+
+        public void Dispose() => _extractor?.Dispose();
     }
 }

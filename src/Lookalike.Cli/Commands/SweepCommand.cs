@@ -32,7 +32,7 @@ internal static class SweepCommand
         {
             index, metric, k, output, pick, html, from,
         };
-        foreach (var option in inputs.All(queries: true)) command.Options.Add(option);
+        foreach (var option in inputs.All()) command.Options.Add(option);
         // --db/--queries are needed unless an earlier sweep is re-read.
         inputs.Database.Required = inputs.Queries.Required = index.Required = false;
         command.Validators.Add(r =>
@@ -54,10 +54,10 @@ internal static class SweepCommand
                 var patterns = parse.GetValue(index)!;
                 int settings = patterns.Sum(p => SpecGrid.Expand(p).Count);
                 context.Error.WriteLine($"{settings} setting(s) to evaluate (+ the exact scan).");
-                var data = await EvaluationInputs.LoadAsync(context, parse, inputs, queries: true, cancellationToken);
+                var data = await EvaluationInputs.LoadAsync(context, parse, inputs, cancellationToken);
                 var options = new SweepOptions(patterns, DistanceMetrics.Parse(parse.GetValue(metric)!), parse.GetValue(k));
                 sweep = await ConsoleProgress.RunAsync(context, "Sweeping", p => Task.Run(() =>
-                    Sweep.Run(data.Database, data.Queries!, options, data.DistractorCount, data.WithoutDistractors, p), cancellationToken));
+                    Sweep.Run(data.Database, data.Queries, options, data.DistractorCount, data.WithoutDistractors, p), cancellationToken));
             }
             Directory.CreateDirectory(folder);
             SweepReportWriter.WriteJson(sweep, Path.Combine(folder, "sweep.json"));

@@ -57,8 +57,11 @@ public enum ImageProblem
     /// <summary>The data is damaged.</summary>
     Corrupt,
 
-    /// <summary>The dimensions are zero or beyond the pixel limit.</summary>
+    /// <summary>The dimensions are beyond the pixel limit.</summary>
     TooLarge,
+
+    /// <summary>A side is zero, or one side is absurdly longer than the other.</summary>
+    AbsurdDimensions,
 }
 
 /// <summary>A collection opened with a model or dimension other than the one it was built with.</summary>

@@ -87,6 +87,13 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
                 $"image dimensions {info.Width}×{info.Height} are outside the accepted range (at most {_options.MaxPixels:N0} pixels)",
                 ImageProblem.TooLarge);
         }
+        if (Math.Max(info.Width, info.Height) > (long)_options.MaxAspectRatio * Math.Min(info.Width, info.Height))
+        {
+            codec.Dispose();
+            throw new ImageDecodeException(source,
+                $"absurd image dimensions {info.Width}×{info.Height} (one side more than {_options.MaxAspectRatio} times the other)",
+                ImageProblem.AbsurdDimensions);
+        }
         return codec;
     }
 

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Lookalike.Errors;
+using Lookalike.Evaluation.Datasets;
+using Lookalike.Indexes;
+using Lookalike.Progress;
+
+namespace Lookalike.Evaluation.Tuning;
+
+/// <summary>How to tune.</summary>
+/// <param name="TargetRecall">Recall@10 against the exact scan to reach (0..1).</param>
+/// <param name="Metric">Distance metric of the searches.</param>
+/// <param name="SampleQueries">Rows held out as tuning queries (the same number again are held out to check the choice).</param>
+/// <param name="Seed">Seed of the hold-out draw and of the projections.</param>
+public sealed record TuneOptions(double TargetRecall, DistanceMetric Metric, int SampleQueries = 200, int Seed = 42);
+
+/// <summary>One candidate: the narrowest width reaching the target for a (tables, projections, probes) triple.</summary>
+/// <param name="Spec">The setting.</param>
+/// <param name="Recall">Recall@10 on the tuning queries.</param>
+/// <param name="VisitedPercent">Candidates visited per query as a percentage of the database.</param>
+public sealed record TuneCandidate(string Spec, double Recall, double VisitedPercent);
+
+/// <summary>What the tuner chose and how it measured.</summary>
+/// <param name="Spec">The chosen setting, or null when nothing reached the target.</param>
+/// <param name="TuningRecall">Its recall@10 on the tuning queries.</param>
+/// <param name="CheckRecall">Its recall@10 on the second held-out sample (not used for choosing).</param>
+/// <param name="CheckVisitedPercent">Its visited % on the second sample.</param>
+/// <param name="TenthNeighbourDistance">Median distance to the 10th exact neighbour (in the space the index hashes): the scale of w.</param>
+/// <param name="Database">Rows searched (the collection minus the held-out queries).</param>
+/// <param name="Candidates">The best width found for each (tables, projections, probes), cheapest first.</param>
+/// <param name="Evaluations">Settings built and measured.</param>
+public sealed record TuneResult(string? Spec, double TuningRecall, double CheckRecall, double CheckVisitedPercent,
+    double TenthNeighbourDistance, int Database, IReadOnlyList<TuneCandidate> Candidates, int Evaluations);
+
+/// <summary>
+/// Picks E2LSH / multi-probe parameters for a data set without labels: the bucket width is scaled
+/// to the distance of a query's 10th nearest neighbour (Slaney, Lifshits &amp; He 2012 tune w from the
+/// distance distribution), then for each number of tables L, projections k and probes T a
+/// bisection finds the narrowest width whose recall@10 on held-out rows reaches the target
+/// (FALCONN's recipe: fix L and k, grow the probing until the recall is met). The cheapest
+/// candidate (fewest visited candidates) wins; it is then measured on a second held-out sample.
+/// </summary>
+public static class LshTuner
+{
+    private static readonly int[] TableChoices = [4, 8, 16];
+    private static readonly int[] ProjectionChoices = [4, 8, 12];
+    private const int Depth = 10, Bisections = 6;
+    private const double MinScale = 0.05, MaxScale = 16;
+
+    /// <summary>Tunes on <paramref name="data"/>; its labels are ignored.</summary>
+    public static TuneResult Tune(LabeledVectors data, TuneOptions options, IProgress<ProgressUpdate>? progress = null)
+    {
+        if (options.TargetRecall is <= 0 or > 1) throw new LookalikeException($"The target recall must be in (0, 1] (was {options.TargetRecall}).");
+        int q = options.SampleQueries;
+        if (q < 10 || data.Count < (2 * q) + (10 * Depth))
+            throw new LookalikeException($"Tuning needs at least {(2 * q) + (10 * Depth)} vectors for {q} held-out queries (have {data.Count}).");
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        new Random(options.Seed).Shuffle(order);
+        var tuning = data.Rows(order[..q], "tuning queries");
+        var check = data.Rows(order[q..(2 * q)], "check queries");
+        var database = data.Rows(order[(2 * q)..].Order().ToArray(), "database");
+
+        var truthTuning = ExactNeighbours(database, tuning, options.Metric, out double scale);
+        var truthCheck = ExactNeighbours(database, check, options.Metric, out _);
+        var candidates = new List<TuneCandidate>();
+        int evaluations = 0, step = 0, steps = TableChoices.Length * ProjectionChoices.Length * 2;
+        foreach (int tables in TableChoices)
+        {
+            foreach (int projections in ProjectionChoices)
+            {
+                foreach (int probes in new[] { 0, 2 * tables })
+                {
+                    progress?.Report(new ProgressUpdate("Tuning", step++, steps, $"L={tables} k={projections} T={probes}"));
+                    double low = MinScale, high = MaxScale;
+                    (double Recall, double Visited)? best = null;
+                    double bestWidth = 0;
+                    var atHigh = Measure(database, tuning, truthTuning, options, tables, projections, high * scale, probes);
+                    evaluations++;
+                    if (atHigh.Recall < options.TargetRecall) continue;
+                    (best, bestWidth) = (atHigh, high * scale);
+                    for (int i = 0; i < Bisections; i++)
+                    {
+                        double mid = Math.Sqrt(low * high);
+                        var measured = Measure(database, tuning, truthTuning, options, tables, projections, mid * scale, probes);
+                        evaluations++;
+                        if (measured.Recall >= options.TargetRecall)
+                        {
+                            high = mid;
+                            (best, bestWidth) = (measured, mid * scale);
+                        }
+                        else
+                        {
+                            low = mid;
+                        }
+                    }
+                    candidates.Add(new TuneCandidate(Spec(tables, projections, bestWidth, probes, options.Seed), best.Value.Recall,
+                        best.Value.Visited * 100));
+                }
+            }
+        }
+        progress?.Report(new ProgressUpdate("Tuning", steps, steps));
+        candidates.Sort((a, b) => a.VisitedPercent.CompareTo(b.VisitedPercent));
+        if (candidates.Count == 0) return new TuneResult(null, 0, 0, 0, scale, database.Count, candidates, evaluations);
+        var chosen = candidates[0];
+        var (checkRecall, checkVisited) = MeasureSpec(database, check, truthCheck, options.Metric, chosen.Spec);
+        return new TuneResult(chosen.Spec, chosen.Recall, checkRecall, checkVisited * 100, scale, database.Count, candidates, evaluations);
+    }
+
+    private static string Spec(int tables, int projections, double width, int probes, int seed) =>
+        string.Create(CultureInfo.InvariantCulture, $"E2Lsh(tables={tables},projections={projections},width={width:G4},probes={probes},seed={seed})");
+
+    private static (double Recall, double Visited) Measure(LabeledVectors database, LabeledVectors queries, long[][] truth, TuneOptions options,
+        int tables, int projections, double width, int probes) =>
+        MeasureSpec(database, queries, truth, options.Metric, Spec(tables, projections, width, probes, options.Seed));
+
+    private static (double Recall, double Visited) MeasureSpec(LabeledVectors database, LabeledVectors queries, long[][] truth,
+        DistanceMetric metric, string spec)
+    {
+        using var index = IndexFactory.Create(database.Dimension, spec, metric);
+        index.Add(database.Vectors, Ids(database.Count));
+        double recall = 0, visited = 0;
+        var distances = new float[Depth];
+        var found = new long[Depth];
+        for (int q = 0; q < queries.Count; q++)
+        {
+            var stats = index.Search(queries.Row(q), Depth, distances, found);
+            visited += stats.CandidatesVisited;
+            recall += found.Count(id => id >= 0 && Array.IndexOf(truth[q], id) >= 0) / (double)Depth;
+        }
+        return (recall / queries.Count, visited / queries.Count / database.Count);
+    }
+
+    /// <summary>Exact top-10 ids per query; <paramref name="scale"/> is the median 10th-neighbour distance in the hashed space.</summary>
+    private static long[][] ExactNeighbours(LabeledVectors database, LabeledVectors queries, DistanceMetric metric, out double scale)
+    {
+        using var exact = new Flat(database.Dimension, metric);
+        exact.Add(database.Vectors, Ids(database.Count));
+        var truth = new long[queries.Count][];
+        var tenth = new double[queries.Count];
+        var distances = new float[Depth];
+        for (int q = 0; q < queries.Count; q++)
+        {
+            truth[q] = new long[Depth];
+            exact.Search(queries.Row(q), Depth, distances, truth[q]);
+            // E2LSH hashes unit vectors under cosine: the Euclidean distance there is sqrt(2 · cosine distance).
+            tenth[q] = metric == DistanceMetric.Cosine ? Math.Sqrt(2 * Math.Max(0, distances[Depth - 1])) : distances[Depth - 1];
+        }
+        scale = Metrics.RetrievalMetrics.Percentile(tenth, 0.5);
+        return truth;
+    }
+
+    private static long[] Ids(int count) => [.. Enumerable.Range(0, count).Select(i => (long)i)];
+}

@@ -1,0 +1,43 @@
+using Lookalike.Errors;
+using Lookalike.Evaluation.Tuning;
+using Lookalike.Indexes;
+
+namespace Lookalike.Evaluation.Tests.Sweeps;
+
+public sealed class TunerTests
+{
+    [Fact]
+    public void Tuning_reaches_the_target_recall_on_a_held_out_sample()
+    {
+        var data = SeededSets.Clustered(4000, 24, clusters: 40, seed: 7);
+        var result = LshTuner.Tune(data, new TuneOptions(0.9, DistanceMetric.L2, SampleQueries: 150, Seed: 5));
+
+        Assert.NotNull(result.Spec);
+        Assert.StartsWith("E2Lsh(", result.Spec);
+        Assert.True(result.TuningRecall >= 0.9, $"tuning recall {result.TuningRecall}");
+        // The second held-out sample was never used for choosing: sampling noise on 150 queries allows a little slack.
+        Assert.True(result.CheckRecall >= 0.87, $"held-out recall {result.CheckRecall}");
+        Assert.InRange(result.CheckVisitedPercent, 0.01, 60);
+        Assert.Equal(4000 - 300, result.Database);
+        Assert.Equal(result.Candidates.Min(c => c.VisitedPercent), result.Candidates[0].VisitedPercent);
+        Assert.True(result.TenthNeighbourDistance > 0);
+    }
+
+    [Fact]
+    public void Cosine_data_is_tuned_in_the_normalised_space()
+    {
+        var data = SeededSets.Clustered(3000, 16, clusters: 30, seed: 8);
+        var result = LshTuner.Tune(data, new TuneOptions(0.8, DistanceMetric.Cosine, SampleQueries: 100));
+        Assert.NotNull(result.Spec);
+        Assert.InRange(result.TenthNeighbourDistance, 0, 2); // unit vectors are at most 2 apart
+        Assert.True(result.CheckRecall >= 0.75, $"held-out recall {result.CheckRecall}");
+    }
+
+    [Fact]
+    public void Too_little_data_or_a_bad_target_is_refused()
+    {
+        var data = SeededSets.Clustered(200, 4, clusters: 2, seed: 1);
+        Assert.Throws<LookalikeException>(() => LshTuner.Tune(data, new TuneOptions(0.9, DistanceMetric.L2)));
+        Assert.Throws<LookalikeException>(() => LshTuner.Tune(data, new TuneOptions(1.5, DistanceMetric.L2, SampleQueries: 20)));
+    }
+}
