@@ -32,6 +32,7 @@ public static class LookalikeCli
             TuneCommand.Create(context),
             StatsCommand.Create(context),
             CheckCommand.Create(context),
+            TrainCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -4,6 +4,7 @@ using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Onnx;
 using Lookalike.Onnx.Models;
+using Lookalike.Training.Heads;
 
 namespace Lookalike.Cli.Commands;
 
@@ -35,7 +36,9 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
 
         public Option<string?> Model { get; } = CommonOptions.Model();
 
-        public IEnumerable<Option> All() => [Database, Queries, Distractors, QueriesPerClass, Model];
+        public Option<string?> Head { get; } = new("--head") { Description = "A head trained by 'lookalike train' (head.json): search with its fine-tuned features." };
+
+        public IEnumerable<Option> All() => [Database, Queries, Distractors, QueriesPerClass, Model, Head];
     }
 
     /// <summary>Loads what the options name; image folders are featurised once and cached.</summary>
@@ -47,8 +50,15 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
         var qs = await ConsoleProgress.RunAsync(context, "Queries", p => features.Loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
         if (parse.GetValue(options.QueriesPerClass) is { } n) qs = qs.TakePerClass(n);
         if (qs.Labels.All(l => l is null)) throw new LookalikeException($"The queries '{qs.Source}' carry no labels; lay them out as class/image.");
+        var head = parse.GetValue(options.Head) is { } headFile ? HeadFile.Load(headFile) : null;
+        if (head is not null)
+        {
+            db = head.Embed(db);
+            qs = head.Embed(qs);
+        }
         if (parse.GetValue(options.Distractors) is not { } d) return new EvaluationInputs(db, qs, 0, null);
         var extra = await ConsoleProgress.RunAsync(context, "Distractors", p => features.Loader.LoadAsync(d, p, cancellationToken));
+        if (head is not null) extra = head.Embed(extra);
         return new EvaluationInputs(db.Concat(extra, unlabel: true), qs, extra.Count, db);
     }
 

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Lookalike.Cli.Output;
+using Lookalike.Errors;
+using Lookalike.Evaluation.Datasets;
+using Lookalike.Evaluation.Plots;
+using Lookalike.IO;
+using Lookalike.Training.Heads;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike train</c>: a dense head on frozen CNN features; its hidden layer becomes a retrieval embedding.</summary>
+internal static class TrainCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public static Command Create(CliContext context)
+    {
+        var database = new Option<string>("--db") { Description = "Labelled training data: folder of class/image, collection, or features (+ .labels.txt).", Required = true };
+        var validation = new Option<string?>("--val") { Description = "Labelled validation data for early stopping and the report (default: a stratified 10 % of --db)." };
+        var head = new Option<string>("--head")
+        {
+            Description = "Hidden layers, e.g. \"dropout(0.5),dense(256,relu),dropout(0.5),dense(128,relu),dense(64,relu)\".",
+            DefaultValueFactory = _ => "dropout(0.5),dense(256,relu),dropout(0.5),dense(128,relu),dropout(0.5),dense(64,relu)",
+        };
+        var rate = new Option<double>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => 1e-4 };
+        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation loss before stopping; the best epoch is restored.", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs.", DefaultValueFactory = _ => 200 };
+        var batch = new Option<int>("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
+        var decay = new Option<double>("--weight-decay") { Description = "Decoupled weight decay.", DefaultValueFactory = _ => 1e-4 };
+        var loss = new Option<string>("--loss") { Description = "softmax (cross-entropy over the classes) or contrastive (supervised, in-batch negatives).", DefaultValueFactory = _ => "softmax" };
+        loss.AcceptOnlyFromAmong("softmax", "contrastive");
+        var embedding = new Option<int?>("--embedding-layer") { Description = "Layer (0-based, dropout layers counted) whose activations become the retrieval features; default: the last hidden dense layer." };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and dropout.", DefaultValueFactory = _ => 42 };
+        var output = new Option<string>("--out") { Description = "Folder for head.json, report.txt/json and the curves (PNG).", Required = true };
+        var model = CommonOptions.Model();
+        var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features, print a classification report, save the head for --head.")
+        {
+            database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var train = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken);
+            LabeledVectors valid;
+            if (parse.GetValue(validation) is { } v) valid = await EvaluationInputs.LoadAsync(context, v, parse.GetValue(model), cancellationToken);
+            else (train, valid) = Split(train, 0.1, parse.GetValue(seed));
+            var options = new HeadTrainingOptions(parse.GetValue(head)!, parse.GetValue(rate), parse.GetValue(epochs), parse.GetValue(patience),
+                parse.GetValue(batch), parse.GetValue(decay), parse.GetValue(loss) == "contrastive" ? HeadLoss.Contrastive : HeadLoss.Softmax,
+                EmbeddingLayer: parse.GetValue(embedding), Seed: parse.GetValue(seed));
+            var result = await ConsoleProgress.RunAsync(context, "Training", p => Task.Run(() => HeadTrainer.Train(train, valid, options, p), cancellationToken));
+            string folder = Path.GetFullPath(parse.GetValue(output)!);
+            Directory.CreateDirectory(folder);
+            HeadFile.Save(result.Head, Path.Combine(folder, "head.json"));
+            AtomicFile.WriteAllText(Path.Combine(folder, "report.txt"), result.Report.ToString());
+            AtomicFile.Write(Path.Combine(folder, "report.json"), s => JsonSerializer.Serialize(s, new
+            {
+                head = result.Head.Network.Describe(),
+                loss = result.Head.Loss.ToString().ToLowerInvariant(),
+                embeddingLayer = result.Head.EmbeddingLayer,
+                embeddingWidth = result.Head.EmbeddingWidth,
+                bestEpoch = result.BestEpoch,
+                stoppedEarly = result.StoppedEarly,
+                report = result.Report,
+                history = result.History,
+            }, Json));
+            Charts.Lines(Path.Combine(folder, "loss.png"), "loss per epoch", "epoch", "loss",
+                [("train", [.. result.History.Select(h => ((double)h.Epoch, h.TrainLoss))]),
+                 ("validation", [.. result.History.Select(h => ((double)h.Epoch, h.ValidationLoss))])]);
+            if (options.Loss == HeadLoss.Softmax)
+            {
+                Charts.Lines(Path.Combine(folder, "accuracy.png"), "accuracy per epoch", "epoch", "accuracy",
+                    [("train", [.. result.History.Select(h => ((double)h.Epoch, h.TrainAccuracy))]),
+                     ("validation", [.. result.History.Select(h => ((double)h.Epoch, h.ValidationAccuracy))])]);
+            }
+            var c = CultureInfo.InvariantCulture;
+            context.Console.Profile.Out.Writer.WriteLine(result.Report.ToString());
+            context.Console.MarkupLine(string.Create(c,
+                $"{Markup.Escape(result.Head.Network.Describe())}: best epoch {result.BestEpoch} of {result.History.Count}{(result.StoppedEarly ? " (stopped early; best weights restored)" : "")}; " +
+                $"embedding: layer {result.Head.EmbeddingLayer}, {result.Head.EmbeddingWidth}-d. Saved to [bold]{Markup.Escape(folder)}[/]; search with --head {Markup.Escape(Path.Combine(folder, "head.json"))}."));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A stratified split: every <c>1/share</c>-th row of each class (seeded order) goes to validation.</summary>
+    private static (LabeledVectors Train, LabeledVectors Validation) Split(LabeledVectors data, double share, int seed)
+    {
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        var seen = new Dictionary<string, int>();
+        var train = new List<int>();
+        var valid = new List<int>();
+        int every = (int)Math.Round(1 / share);
+        foreach (int row in order)
+        {
+            string label = data.Labels[row] ?? "";
+            int n = seen[label] = seen.GetValueOrDefault(label) + 1;
+            (n % every == 0 ? valid : train).Add(row);
+        }
+        if (valid.Count == 0) throw new LookalikeException($"'{data.Source}' is too small to hold out validation rows; give --val.");
+        return (data.Rows(train, $"{data.Source} (train split)"), data.Rows(valid, $"{data.Source} (validation split)"));
+    }
+}

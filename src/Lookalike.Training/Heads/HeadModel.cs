@@ -1,0 +1,131 @@
+using System.Numerics.Tensors;
+using Lookalike.Errors;
+using Lookalike.Evaluation.Datasets;
+using Lookalike.Training.Networks;
+
+namespace Lookalike.Training.Heads;
+
+/// <summary>How a head was trained.</summary>
+public enum HeadLoss
+{
+    /// <summary>Softmax cross-entropy over the classes (an output layer is added).</summary>
+    Softmax,
+
+    /// <summary>Supervised contrastive loss on the last layer's L2-normalised output (no output layer).</summary>
+    Contrastive,
+}
+
+/// <summary>
+/// A trained head: input standardisation, the network, the class names, which layer's activations
+/// become retrieval features, and how to classify.
+/// </summary>
+public sealed class HeadModel
+{
+    internal HeadModel(Network network, float[] mean, float[] scale, IReadOnlyList<string> classes, int embeddingLayer, HeadLoss loss,
+        string spec, float[]? centroids)
+    {
+        Network = network;
+        Mean = mean;
+        Scale = scale;
+        Classes = classes;
+        EmbeddingLayer = embeddingLayer;
+        Loss = loss;
+        Spec = spec;
+        Centroids = centroids;
+    }
+
+    /// <summary>The network (output layer included for softmax heads).</summary>
+    public Network Network { get; }
+
+    /// <summary>Per-feature mean subtracted from inputs.</summary>
+    public float[] Mean { get; }
+
+    /// <summary>Per-feature factor applied after subtracting the mean (1/std).</summary>
+    public float[] Scale { get; }
+
+    /// <summary>Class names, in output order.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>Index of the layer whose activations are the retrieval features.</summary>
+    public int EmbeddingLayer { get; internal set; }
+
+    /// <summary>The training loss.</summary>
+    public HeadLoss Loss { get; }
+
+    /// <summary>The head spec it was built from.</summary>
+    public string Spec { get; }
+
+    /// <summary>Class means of the normalised embeddings (contrastive heads classify by the nearest one).</summary>
+    public float[]? Centroids { get; internal set; }
+
+    /// <summary>Input width.</summary>
+    public int Inputs => Network.Inputs;
+
+    /// <summary>Width of the retrieval features.</summary>
+    public int EmbeddingWidth => Network.Layers[EmbeddingLayer].Outputs;
+
+    /// <summary>Standardises a batch of raw features (batch×inputs) into a new array.</summary>
+    public float[] Standardise(ReadOnlySpan<float> features, int batch)
+    {
+        if (features.Length != batch * Inputs)
+            throw new LookalikeException($"The head takes {Inputs}-d features; got {features.Length / Math.Max(1, batch)}-d.");
+        var x = features.ToArray();
+        for (int i = 0; i < batch; i++)
+        {
+            var row = x.AsSpan(i * Inputs, Inputs);
+            TensorPrimitives.Subtract(row, Mean, row);
+            TensorPrimitives.Multiply(row, Scale, row);
+        }
+        return x;
+    }
+
+    /// <summary>Retrieval features (L2-normalised activations of <see cref="EmbeddingLayer"/>) of raw features.</summary>
+    public float[] Embed(ReadOnlySpan<float> features, int batch)
+    {
+        var embedded = Network.Forward(Standardise(features, batch), batch, training: false, upTo: EmbeddingLayer);
+        int width = EmbeddingWidth;
+        for (int i = 0; i < batch; i++) Indexes.Distances.Normalize(embedded.AsSpan(i * width, width));
+        return embedded;
+    }
+
+    /// <summary>The vectors of <paramref name="data"/> mapped through the head, labels and names kept.</summary>
+    public LabeledVectors Embed(LabeledVectors data, int batchSize = 1024)
+    {
+        var output = new float[data.Count * EmbeddingWidth];
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int batch = Math.Min(batchSize, data.Count - start);
+            Embed(data.Vectors.AsSpan(start * data.Dimension, batch * data.Dimension), batch)
+                .CopyTo(output, start * EmbeddingWidth);
+        }
+        return new LabeledVectors($"{data.Source} (fine-tuned: {Spec})", EmbeddingWidth, output, data.Labels, data.Names);
+    }
+
+    /// <summary>Predicted class index of each row of raw features.</summary>
+    public int[] Predict(ReadOnlySpan<float> features, int batch)
+    {
+        var predictions = new int[batch];
+        if (Loss == HeadLoss.Softmax)
+        {
+            var logits = Network.Forward(Standardise(features, batch), batch, training: false);
+            for (int i = 0; i < batch; i++) predictions[i] = TensorPrimitives.IndexOfMax(logits.AsSpan(i * Classes.Count, Classes.Count));
+            return predictions;
+        }
+        var embedded = Embed(features, batch);
+        int width = EmbeddingWidth;
+        var centroids = Centroids ?? throw new LookalikeException("This contrastive head has no class centroids.");
+        for (int i = 0; i < batch; i++)
+        {
+            var row = embedded.AsSpan(i * width, width);
+            int best = 0;
+            float bestScore = float.NegativeInfinity;
+            for (int c = 0; c < Classes.Count; c++)
+            {
+                float score = TensorPrimitives.Dot(row, centroids.AsSpan(c * width, width));
+                if (score > bestScore) (best, bestScore) = (c, score);
+            }
+            predictions[i] = best;
+        }
+        return predictions;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Lookalike.Training.Networks;
+
+/// <summary>A trainable array and its gradient (same shape).</summary>
+public sealed class Parameter(string name, float[] value)
+{
+    /// <summary>Name for reports and files, e.g. "dense1.weights".</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Current values.</summary>
+    public float[] Value { get; } = value;
+
+    /// <summary>Gradient of the loss, filled by the backward pass.</summary>
+    public float[] Gradient { get; } = new float[value.Length];
+
+    /// <summary>Whether weight decay applies (weights yes, biases no).</summary>
+    public bool Decays { get; init; } = true;
+}
