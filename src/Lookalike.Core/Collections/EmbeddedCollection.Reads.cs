@@ -121,10 +121,28 @@ public sealed partial class EmbeddedCollection
         }
     }
 
-    /// <summary>Streams every live vector into a fresh index, in batches.</summary>
+    /// <summary>
+    /// Streams every live vector into a fresh index, in batches; an index that must be trained first
+    /// (Ivf, Pca chains, learned hashing) is trained on all live vectors.
+    /// </summary>
     private void LoadInto(IVectorIndex index)
     {
         int dimension = _manifest.Model.Dimension;
+        if (!index.IsTrained)
+        {
+            var all = new List<float>();
+            var allIds = new List<long>();
+            ForEachLiveRow((id, row) =>
+            {
+                all.AddRange(row);
+                allIds.Add(id);
+            });
+            if (allIds.Count == 0) throw new LookalikeException($"Index {index.Spec} must be trained, and collection '{_folder}' is empty.");
+            float[] vectors = [.. all];
+            index.Train(vectors);
+            index.Add(vectors, allIds.ToArray());
+            return;
+        }
         const int batch = 1024;
         var rows = new float[batch * dimension];
         var ids = new long[batch];

@@ -20,7 +20,17 @@ public static class IndexSerializer
             [Flat.TypeName] = Flat.ReadFrom,
             [E2Lsh.TypeName] = E2Lsh.ReadFrom,
             [HyperplaneLsh.TypeName] = HyperplaneLsh.ReadFrom,
+            [Ivf.TypeName] = Ivf.ReadFrom,
+            [PcaIndex.TypeName] = PcaIndex.ReadFrom,
         };
+
+    private static readonly Lock Registration = new();
+
+    /// <summary>Adds a reader for an index type from another assembly (see <see cref="IndexFactory.Register"/>).</summary>
+    public static void Register(string typeName, Func<BinaryReader, int, DistanceMetric, IVectorIndex> read)
+    {
+        lock (Registration) Readers[typeName] = read;
+    }
 
     /// <summary>Writes <paramref name="index"/> to <paramref name="stream"/>.</summary>
     public static void Save(IVectorIndex index, Stream stream)
@@ -49,7 +59,9 @@ public static class IndexSerializer
             string type = reader.ReadString();
             int dimension = reader.ReadInt32();
             var metric = (DistanceMetric)reader.ReadByte();
-            if (!Readers.TryGetValue(type, out var read))
+            Func<BinaryReader, int, DistanceMetric, IVectorIndex>? read;
+            lock (Registration) Readers.TryGetValue(type, out read);
+            if (read is null)
                 throw new LookalikeException($"Index file holds an unknown index type '{type}'.");
             return read(reader, dimension, metric);
         }
