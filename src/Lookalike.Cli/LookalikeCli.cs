@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lookalike.Cli.Commands;
 using Lookalike.Errors;
+using Lookalike.Training.Hashing;
 using Spectre.Console;
 
 namespace Lookalike.Cli;
@@ -18,6 +19,7 @@ public static class LookalikeCli
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error,
         CancellationToken cancellationToken = default)
     {
+        NeuralLsh.Register();
         var context = new CliContext(console, error);
         var root = new RootCommand("Lookalike: find the images that look like this one (deep CNN features + vector search).")
         {

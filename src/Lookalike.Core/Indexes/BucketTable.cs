@@ -25,6 +25,11 @@ internal sealed class BucketTable
 
     public List<int>? Get(ulong key) => _buckets.GetValueOrDefault(key);
 
+    public void Clear() => _buckets.Clear();
+
+    /// <summary>Sizes of the non-empty buckets.</summary>
+    public IReadOnlyList<int> Sizes() => [.. _buckets.Values.Select(b => b.Count)];
+
     /// <summary>Mixes a sequence of small integers into a 64-bit bucket key (splitmix64 finaliser).</summary>
     public static ulong Key(ReadOnlySpan<int> code)
     {

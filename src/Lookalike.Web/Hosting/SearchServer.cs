@@ -1,4 +1,5 @@
 using System.Reflection;
+using Lookalike.Training.Hashing;
 using Lookalike.Web.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -24,6 +25,7 @@ public static class SearchServer
     /// <exception cref="Errors.LookalikeException">when the collection or the model cannot be opened.</exception>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
+        NeuralLsh.Register();
         var builder = WebApplication.CreateBuilder(args);
         AddServices(builder.Services, builder.Configuration);
         var app = builder.Build();
