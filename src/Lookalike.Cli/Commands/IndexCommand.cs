@@ -6,6 +6,7 @@ using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Indexing;
 using Lookalike.Onnx.Models;
+using Lookalike.Training.Heads;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -22,6 +23,7 @@ internal static class IndexCommand
         var metric = CommonOptions.Metric();
         metric.Description = "Default metric of a new collection: l2 or cosine (default: the model's preferred, cosine).";
         var index = new Option<string>("--index") { Description = "Index spec of a new collection.", DefaultValueFactory = _ => Flat.TypeName };
+        var head = new Option<string?>("--head") { Description = "A head trained by 'lookalike train' (head.json): store fine-tuned features (a new collection; later runs reuse it)." };
         var batch = new Option<int>("--batch-size") { Description = "Images per inference call.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var decoders = new Option<int>("--decode-threads") { Description = "Threads decoding images during inference.", DefaultValueFactory = _ => 1 };
@@ -31,19 +33,19 @@ internal static class IndexCommand
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders,
+            folder, collection, model, labels, metric, index, batch, threads, decoders, head,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Scan first: a missing or empty folder fails before anything is created.
             var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
             string collectionFolder = parse.GetValue(collection)!;
-            using var extractor = ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model), o => o with
+            using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model), o => o with
             {
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
                 DecodeThreads = parse.GetValue(decoders),
-            });
+            }), parse.GetValue(head) ?? FineTunedExtractor.HeadOf(collectionFolder));
             var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? extractor.Metadata.PreferredMetric;
             await using var store = EmbeddedCollection.OpenOrCreate(collectionFolder, extractor.Metadata.ToModelReference(),
                 chosenMetric, parse.GetValue(index)!);

@@ -6,6 +6,7 @@ using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Onnx.Models;
+using Lookalike.Training.Heads;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -39,7 +40,8 @@ internal static class SearchCommand
             if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
             string collectionFolder = parse.GetValue(collection)!;
             await using var store = EmbeddedCollection.OpenReadOnly(collectionFolder);
-            using var extractor = ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model));
+            using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model)),
+                FineTunedExtractor.HeadOf(collectionFolder));
             store.EnsureModel(extractor.Metadata.ToModelReference());
             byte[] bytes;
             try

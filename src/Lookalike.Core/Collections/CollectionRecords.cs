@@ -30,7 +30,8 @@ public sealed record NewImage(string Path, string Sha256, string? Label, long By
 /// <param name="Path">Where the model file was when the collection was made.</param>
 /// <param name="Dimension">Feature dimension.</param>
 /// <param name="Preprocessing">Preprocessing description.</param>
-public sealed record ModelReference(string Id, string Sha256, string Path, int Dimension, string Preprocessing);
+/// <param name="Head">The fine-tuned head applied after the model (a head file), when there is one.</param>
+public sealed record ModelReference(string Id, string Sha256, string Path, int Dimension, string Preprocessing, string? Head = null);
 
 /// <summary>Summary of a collection.</summary>
 /// <param name="Location">Folder or connection it lives in.</param>

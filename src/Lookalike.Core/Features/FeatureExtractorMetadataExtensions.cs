@@ -7,5 +7,5 @@ public static class FeatureExtractorMetadataExtensions
 {
     /// <summary>The model reference a collection stores for features of this extractor.</summary>
     public static ModelReference ToModelReference(this FeatureExtractorMetadata metadata) =>
-        new(metadata.ModelId, metadata.ModelSha256, metadata.ModelPath, metadata.Dimension, metadata.Preprocessing);
+        new(metadata.ModelId, metadata.ModelSha256, metadata.ModelPath, metadata.Dimension, metadata.Preprocessing, metadata.HeadPath);
 }

@@ -9,8 +9,10 @@ namespace Lookalike.Features;
 /// <param name="Dimension">Length d of each feature vector.</param>
 /// <param name="PreferredMetric">The metric that suits the features.</param>
 /// <param name="Preprocessing">Human-readable preprocessing, e.g. "224x224 BGR minus mean (103.939,116.779,123.68)".</param>
+/// <param name="HeadPath">The fine-tuned head file applied after the backbone, when there is one.</param>
 public sealed record FeatureExtractorMetadata(
-    string ModelId, string ModelSha256, string ModelPath, int Dimension, DistanceMetric PreferredMetric, string Preprocessing);
+    string ModelId, string ModelSha256, string ModelPath, int Dimension, DistanceMetric PreferredMetric, string Preprocessing,
+    string? HeadPath = null);
 
 /// <summary>An encoded image to extract features from.</summary>
 /// <param name="Source">File path or upload name, used in messages.</param>

@@ -6,6 +6,7 @@ using Lookalike.Onnx;
 using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;
 using Lookalike.Search;
+using Lookalike.Training.Heads;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Web.Hosting;
@@ -17,7 +18,7 @@ namespace Lookalike.Web.Hosting;
 internal sealed class CollectionHost : IAsyncDisposable
 {
     private readonly SemaphoreSlim _extractions;
-    private readonly OnnxFeatureExtractor _extractor;
+    private readonly IFeatureExtractor _extractor;
     private readonly EmbeddedCollection _collection;
 
     public CollectionHost(IOptions<SearchServerOptions> options)
@@ -32,7 +33,8 @@ internal sealed class CollectionHost : IAsyncDisposable
                 $"'{folder}' holds no collection. Index a folder into it first: lookalike index FOLDER --collection {folder}");
         }
         var loaderOptions = new ImageLoaderOptions { MaxPixels = Options.MaxPixels };
-        _extractor = ExtractorFactory.ForCollection(folder, Options.Model, o => o with { Loader = loaderOptions });
+        _extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(folder, Options.Model, o => o with { Loader = loaderOptions }),
+            FineTunedExtractor.HeadOf(folder));
         try
         {
             var model = _extractor.Metadata.ToModelReference();
