@@ -108,8 +108,9 @@ public sealed class NeuralLsh : StoredVectorIndex
             vectors.Slice(rows[i] * Dimension, Dimension).CopyTo(row);
             if (Metric == DistanceMetric.Cosine) Distances.Normalize(row);
         }
-        (_mean, _scale) = Standardisation(sample, Dimension);
-        var input = Standardise(sample, m);
+        var scaling = FeatureScaling.Fit(sample, Dimension);
+        (_mean, _scale) = (scaling.Mean, scaling.Scale);
+        var input = scaling.Apply(sample);
         var neighbours = ExactNeighbours(sample, m);
         _networks = [.. Enumerable.Range(0, Tables).Select(t => TrainTable(input, m, neighbours, new Random(Seed + (7919 * (t + 1)))))];
         foreach (var table in _tables) table.Clear();
@@ -276,43 +277,6 @@ public sealed class NeuralLsh : StoredVectorIndex
             if (codes[(table * Bits) + j] >= 0) key |= 1UL << j;
         }
         return key;
-    }
-
-    private float[] Standardise(float[] sample, int m)
-    {
-        var x = (float[])sample.Clone();
-        for (int i = 0; i < m; i++)
-        {
-            var row = x.AsSpan(i * Dimension, Dimension);
-            TensorPrimitives.Subtract(row, _mean, row);
-            TensorPrimitives.Multiply(row, _scale, row);
-        }
-        return x;
-    }
-
-    private static (float[] Mean, float[] Scale) Standardisation(float[] x, int d)
-    {
-        int n = x.Length / d;
-        var mean = new double[d];
-        var square = new double[d];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < d; j++)
-            {
-                double v = x[(i * d) + j];
-                mean[j] += v;
-                square[j] += v * v;
-            }
-        }
-        var m = new float[d];
-        var s = new float[d];
-        for (int j = 0; j < d; j++)
-        {
-            double mu = mean[j] / n;
-            m[j] = (float)mu;
-            s[j] = (float)(1 / Math.Sqrt(Math.Max(0, (square[j] / n) - (mu * mu)) + 1e-6));
-        }
-        return (m, s);
     }
 
     /// <summary>The exact nearest neighbours (by the index's metric) of every sample row among the sample.</summary>

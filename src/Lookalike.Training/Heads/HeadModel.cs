@@ -69,14 +69,7 @@ public sealed class HeadModel
     {
         if (features.Length != batch * Inputs)
             throw new LookalikeException($"The head takes {Inputs}-d features; got {features.Length / Math.Max(1, batch)}-d.");
-        var x = features.ToArray();
-        for (int i = 0; i < batch; i++)
-        {
-            var row = x.AsSpan(i * Inputs, Inputs);
-            TensorPrimitives.Subtract(row, Mean, row);
-            TensorPrimitives.Multiply(row, Scale, row);
-        }
-        return x;
+        return new FeatureScaling(Mean, Scale).Apply(features);
     }
 
     /// <summary>Retrieval features (L2-normalised activations of <see cref="EmbeddingLayer"/>) of raw features.</summary>

@@ -59,8 +59,8 @@ public static class HeadTrainer
         int embedding = options.EmbeddingLayer ?? (options.Loss == HeadLoss.Softmax ? network.LastHiddenLayer() : LastDense(network));
         if (embedding < 0 || embedding >= network.Layers.Count)
             throw new LookalikeException($"--embedding-layer must be 0..{network.Layers.Count - 1} (was {embedding}).");
-        var (mean, scale) = Standardisation(trainX, train.Dimension);
-        var head = new HeadModel(network, mean, scale, classes, embedding, options.Loss, options.Spec, null);
+        var scaling = FeatureScaling.Fit(trainX, train.Dimension);
+        var head = new HeadModel(network, scaling.Mean, scaling.Scale, classes, embedding, options.Loss, options.Spec, null);
         var trainInput = head.Standardise(trainX, trainY.Length);
         var validInput = head.Standardise(validX, validY.Length);
 
@@ -161,32 +161,6 @@ public static class HeadTrainer
             System.Numerics.Tensors.TensorPrimitives.Add(centroids.AsSpan(y[i] * width, width), embedded.AsSpan(i * width, width), centroids.AsSpan(y[i] * width, width));
         for (int c = 0; c < classes; c++) Indexes.Distances.Normalize(centroids.AsSpan(c * width, width));
         return centroids;
-    }
-
-    private static (float[] Mean, float[] Scale) Standardisation(float[] x, int d)
-    {
-        int n = x.Length / d;
-        var mean = new double[d];
-        var square = new double[d];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < d; j++)
-            {
-                double v = x[(i * d) + j];
-                mean[j] += v;
-                square[j] += v * v;
-            }
-        }
-        var m = new float[d];
-        var s = new float[d];
-        for (int j = 0; j < d; j++)
-        {
-            double mu = mean[j] / n;
-            double variance = Math.Max(0, (square[j] / n) - (mu * mu));
-            m[j] = (float)mu;
-            s[j] = (float)(1 / Math.Sqrt(variance + 1e-6));
-        }
-        return (m, s);
     }
 
     private static (float[] X, int[] Y) Labelled(LabeledVectors data, List<string> classes)
