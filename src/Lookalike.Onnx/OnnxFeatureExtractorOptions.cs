@@ -91,7 +91,8 @@ public sealed record OnnxFeatureExtractorOptions
     /// <summary>One line describing the preprocessing, stored in collection manifests.</summary>
     public string DescribePreprocessing() =>
         $"{Width}x{Height} {ChannelOrder.ToString().ToUpperInvariant()} {Layout.ToString().ToUpperInvariant()} " +
-        $"scale {Scale:G6} mean ({string.Join(",", Mean)}) std ({string.Join(",", Std)})";
+        $"scale {Scale:G6} mean ({string.Join(",", Mean)}) std ({string.Join(",", Std)})" +
+        (Loader.Augmentation == Imaging.ImageAugmentation.None ? "" : $"; augmented: {Loader.Augmentation.ToString().ToLowerInvariant()}");
 
     internal void Validate()
     {

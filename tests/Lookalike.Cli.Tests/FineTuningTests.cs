@@ -77,5 +77,29 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
         Assert.Contains("Ivf(lists=8,nprobe=2,seed=42)", result.Output);
     }
 
+    [SharedDataFact]
+    public async Task Augmentation_adds_flipped_copies_of_the_training_images_only()
+    {
+        string images = _temp.Combine("augment");
+        foreach (string label in new[] { "cat", "ship" })
+        {
+            Directory.CreateDirectory(Path.Combine(images, label));
+            foreach (string file in Directory.GetFiles(Path.Combine(cifar.Images, label)).Order().Take(10))
+                File.Copy(file, Path.Combine(images, label, Path.GetFileName(file)));
+        }
+        string output = _temp.Combine("augmented-head");
+        var result = await CliRunner.RunAsync("train", "--db", images, "--model", TestData.ModelPath, "--head", "dense(16,relu)",
+            "--epochs", "5", "--augment", "flip", "--out", output);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
+        // 20 images, one a class held out: 18 originals + their 18 mirrored copies.
+        Assert.Equal(2, report.RootElement.GetProperty("validationRows").GetInt32());
+        Assert.Equal(36, report.RootElement.GetProperty("trainingRows").GetInt32());
+
+        var features = await CliRunner.RunAsync("train", "--db", cifar.Collection, "--augment", "crop", "--out", output);
+        Assert.Equal(1, features.ExitCode);
+        Assert.Contains("--augment needs --db to be a folder of images", features.Error);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -3,6 +3,7 @@ using Lookalike.Cli.Output;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Onnx;
+using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;
 using Lookalike.Training.Heads;
 
@@ -62,11 +63,13 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
         return new EvaluationInputs(db.Concat(extra, unlabel: true), qs, extra.Count, db);
     }
 
-    /// <summary>Loads one set of vectors (no queries), for statistics or tuning.</summary>
-    public static async Task<LabeledVectors> LoadAsync(CliContext context, string source, string? model, CancellationToken cancellationToken)
+    /// <summary>Loads one set of vectors (no queries), for statistics, tuning or training; images altered by <paramref name="augmentation"/>.</summary>
+    public static async Task<LabeledVectors> LoadAsync(CliContext context, string source, string? model, CancellationToken cancellationToken,
+        ImageAugmentation augmentation = ImageAugmentation.None)
     {
-        using var features = new LazyExtractor(model);
-        return await ConsoleProgress.RunAsync(context, "Vectors", p => features.Loader.LoadAsync(source, p, cancellationToken));
+        using var features = new LazyExtractor(model, augmentation);
+        string stage = augmentation == ImageAugmentation.None ? "Vectors" : $"Vectors ({augmentation.ToString().ToLowerInvariant()})";
+        return await ConsoleProgress.RunAsync(context, stage, p => features.Loader.LoadAsync(source, p, cancellationToken));
     }
 
     /// <summary>A dataset loader whose model is loaded only when an image folder needs featurising.</summary>
@@ -74,9 +77,11 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     {
         private OnnxFeatureExtractor? _extractor;
 
-        public LazyExtractor(string? model) =>
-            Loader = new DatasetLoader(() => _extractor ??= new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(model))),
-                Path.Combine(ModelLocator.DataDirectory, "cache"));
+        public LazyExtractor(string? model, ImageAugmentation augmentation = ImageAugmentation.None) =>
+            Loader = new DatasetLoader(() => _extractor ??= new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(model)) with
+            {
+                Loader = new ImageLoaderOptions { Augmentation = augmentation },
+            }), Path.Combine(ModelLocator.DataDirectory, "cache"));
 
         public DatasetLoader Loader { get; }
 

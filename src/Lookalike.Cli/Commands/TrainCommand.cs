@@ -6,6 +6,7 @@ using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Evaluation.Plots;
 using Lookalike.IO;
+using Lookalike.Onnx.Imaging;
 using Lookalike.Training.Heads;
 using Spectre.Console;
 
@@ -35,10 +36,11 @@ internal static class TrainCommand
         var embedding = new Option<int?>("--embedding-layer") { Description = "Layer (0-based, dropout layers counted) whose activations become the retrieval features; default: the last hidden dense layer." };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and dropout.", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "Folder for head.json, report.txt/json and the curves (PNG).", Required = true };
+        var augment = new Option<string?>("--augment") { Description = "Also train on features of altered copies of the --db images: flip, crop or flip,crop (extracted once, cached)." };
         var model = CommonOptions.Model();
         var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features, print a classification report, save the head for --head.")
         {
-            database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model,
+            database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, augment,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +48,17 @@ internal static class TrainCommand
             LabeledVectors valid;
             if (parse.GetValue(validation) is { } v) valid = await EvaluationInputs.LoadAsync(context, v, parse.GetValue(model), cancellationToken);
             else (train, valid) = Split(train, 0.1, parse.GetValue(seed));
+            var augmentations = ImageAugmentations.ParseList(parse.GetValue(augment));
+            if (augmentations.Count > 0 && (!Directory.Exists(parse.GetValue(database)) || Collections.EmbeddedCollection.Exists(parse.GetValue(database)!)))
+                throw new LookalikeException("--augment needs --db to be a folder of images (class/image): it extracts features of altered copies.");
+            var kept = train.Names.ToHashSet(StringComparer.Ordinal);
+            foreach (var augmentation in augmentations)
+            {
+                // Copies of validation images stay out of training.
+                var copies = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken, augmentation);
+                var rows = Enumerable.Range(0, copies.Count).Where(i => kept.Contains(copies.Names[i])).ToList();
+                train = train.Concat(copies.Rows(rows, $"{copies.Source} ({augmentation})"), unlabel: false);
+            }
             var options = new HeadTrainingOptions(parse.GetValue(head)!, parse.GetValue(rate), parse.GetValue(epochs), parse.GetValue(patience),
                 parse.GetValue(batch), parse.GetValue(decay), parse.GetValue(loss) == "contrastive" ? HeadLoss.Contrastive : HeadLoss.Softmax,
                 EmbeddingLayer: parse.GetValue(embedding), Seed: parse.GetValue(seed));
@@ -57,6 +70,9 @@ internal static class TrainCommand
             AtomicFile.Write(Path.Combine(folder, "report.json"), s => JsonSerializer.Serialize(s, new
             {
                 head = result.Head.Network.Describe(),
+                trainingRows = train.Count,
+                validationRows = valid.Count,
+                augmentations = augmentations.Select(a => a.ToString().ToLowerInvariant()),
                 loss = result.Head.Loss.ToString().ToLowerInvariant(),
                 embeddingLayer = result.Head.EmbeddingLayer,
                 embeddingWidth = result.Head.EmbeddingWidth,

@@ -58,6 +58,7 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
         using (var image = SKImage.FromBitmap(decoded))
         {
             canvas.Clear(SKColors.White);
+            Augment(canvas, width, height);
             var (ow, oh) = Oriented(size.Width, size.Height, origin);
             canvas.Scale((float)width / ow, (float)height / oh);
             canvas.Concat(OrientationMatrix(origin, size.Width, size.Height));
@@ -66,6 +67,23 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
             canvasBitmap.GetPixelSpan().CopyTo(pixels);
         }
         return new DecodedImage(pixels, width, height, originalWidth, originalHeight);
+    }
+
+    /// <summary>Flips or zooms the canvas about its centre before the image is drawn.</summary>
+    private void Augment(SKCanvas canvas, int width, int height)
+    {
+        switch (_options.Augmentation)
+        {
+            case ImageAugmentation.Flip:
+                canvas.Translate(width, 0);
+                canvas.Scale(-1, 1);
+                break;
+            case ImageAugmentation.Crop:
+                canvas.Translate(width / 2f, height / 2f);
+                canvas.Scale(1 / ImageAugmentations.CropShare);
+                canvas.Translate(-width / 2f, -height / 2f);
+                break;
+        }
     }
 
     private SKCodec OpenCodec(SKData data, string source)

@@ -14,4 +14,7 @@ public sealed class ImageLoaderOptions
     /// size; much faster for large photos (see docs/decoding.md).
     /// </summary>
     public bool ScaledDecode { get; init; } = true;
+
+    /// <summary>An alteration applied while resizing (for features of augmented copies).</summary>
+    public ImageAugmentation Augmentation { get; init; } = ImageAugmentation.None;
 }
