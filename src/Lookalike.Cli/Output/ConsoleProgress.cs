@@ -30,9 +30,11 @@ internal static class ConsoleProgress
 
     private static string Describe(ProgressUpdate update, TimeSpan elapsed)
     {
-        double rate = elapsed.TotalSeconds > 0 ? update.Completed / elapsed.TotalSeconds : 0;
+        // A rate over less than a second (e.g. the first report of a stage) says nothing.
+        string rate = elapsed.TotalSeconds >= 1 ? string.Create(CultureInfo.InvariantCulture, $" · {update.Completed / elapsed.TotalSeconds:F1}/s") : "";
         string total = update.Total is { } t ? $"/{t}" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{update.Stage} {update.Completed}{total} · {rate:F1}/s");
+        string detail = update.Detail is { Length: > 0 } d ? $" · {d}" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{update.Stage} {update.Completed}{total}{rate}{detail}");
     }
 
     /// <summary>
