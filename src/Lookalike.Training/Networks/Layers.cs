@@ -30,8 +30,11 @@ public abstract class Layer
     /// <summary>Maps a batch; remembers what <see cref="Backward"/> needs.</summary>
     public abstract float[] Forward(float[] input, int batch, bool training);
 
-    /// <summary>Given ∂loss/∂output, accumulates parameter gradients and returns ∂loss/∂input.</summary>
-    public abstract float[] Backward(float[] outputGradient, int batch);
+    /// <summary>
+    /// Given ∂loss/∂output, accumulates parameter gradients and returns ∂loss/∂input (an empty array
+    /// when <paramref name="needInputGradient"/> is false).
+    /// </summary>
+    public abstract float[] Backward(float[] outputGradient, int batch, bool needInputGradient = true);
 
     /// <summary>The layer as written in a head spec, e.g. <c>dense(256,relu)</c>.</summary>
     public abstract string Describe();
@@ -102,7 +105,7 @@ public sealed class DenseLayer : Layer
     }
 
     /// <inheritdoc/>
-    public override float[] Backward(float[] outputGradient, int batch)
+    public override float[] Backward(float[] outputGradient, int batch, bool needInputGradient = true)
     {
         var gradient = (float[])outputGradient.Clone();
         for (int i = 0; i < gradient.Length; i++)
@@ -116,6 +119,7 @@ public sealed class DenseLayer : Layer
         }
         MatrixKernels.MultiplyTransposedA(_input, gradient, Weights.Gradient, batch, Inputs, Outputs, accumulate: true);
         for (int i = 0; i < batch; i++) TensorPrimitives.Add(Bias.Gradient, gradient.AsSpan(i * Outputs, Outputs), Bias.Gradient);
+        if (!needInputGradient) return [];
         var inputGradient = new float[batch * Inputs];
         MatrixKernels.MultiplyTransposedB(gradient, Weights.Value, inputGradient, batch, Outputs, Inputs);
         return inputGradient;
@@ -160,9 +164,9 @@ public sealed class DropoutLayer(int width, double rate, Random random) : Layer
     }
 
     /// <inheritdoc/>
-    public override float[] Backward(float[] outputGradient, int batch)
+    public override float[] Backward(float[] outputGradient, int batch, bool needInputGradient = true)
     {
-        if (Rate == 0) return outputGradient;
+        if (Rate == 0 || !needInputGradient) return needInputGradient ? outputGradient : [];
         var gradient = new float[outputGradient.Length];
         TensorPrimitives.Multiply(outputGradient, _mask, gradient);
         return gradient;

@@ -42,8 +42,11 @@ public sealed class Network
     /// <summary>Back-propagates ∂loss/∂output through every layer (after a training forward pass), accumulating gradients.</summary>
     public void Backward(float[] outputGradient, int batch)
     {
+        // Below the first layer with parameters no gradient is needed: stop there (and skip its input gradient).
+        int first = 0;
+        while (first < Layers.Count - 1 && Layers[first].Parameters.Count == 0) first++;
         var g = outputGradient;
-        for (int i = Layers.Count - 1; i >= 0; i--) g = Layers[i].Backward(g, batch);
+        for (int i = Layers.Count - 1; i >= first; i--) g = Layers[i].Backward(g, batch, needInputGradient: i > first);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
