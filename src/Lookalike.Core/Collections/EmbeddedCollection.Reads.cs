@@ -130,17 +130,19 @@ public sealed partial class EmbeddedCollection
         int dimension = _manifest.Model.Dimension;
         if (!index.IsTrained)
         {
-            var all = new List<float>();
-            var allIds = new List<long>();
+            int live = _images.Count - _deleted.Count; // the caller holds the upgradeable lock: no writer runs
+            if (live == 0) throw new LookalikeException($"Index {index.Spec} must be trained, and collection '{_folder}' is empty.");
+            var vectors = new float[(long)live * dimension];
+            var allIds = new long[live];
+            int next = 0;
             ForEachLiveRow((id, row) =>
             {
-                all.AddRange(row);
-                allIds.Add(id);
+                if (next == live) return;
+                row.CopyTo(vectors.AsSpan(next * dimension, dimension));
+                allIds[next++] = id;
             });
-            if (allIds.Count == 0) throw new LookalikeException($"Index {index.Spec} must be trained, and collection '{_folder}' is empty.");
-            float[] vectors = [.. all];
-            index.Train(vectors);
-            index.Add(vectors, allIds.ToArray());
+            index.Train(vectors.AsSpan(0, next * dimension));
+            index.Add(vectors.AsSpan(0, next * dimension), allIds.AsSpan(0, next));
             return;
         }
         const int batch = 1024;

@@ -40,6 +40,23 @@ public sealed class EmbeddedCollectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Indexes_that_need_training_are_trained_on_the_live_vectors()
+    {
+        float[] data = RandomVectors.Gaussian(300, D, seed: 9);
+        await using var collection = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
+        for (int i = 0; i < 300; i++) await collection.AddAsync(Image(i, data));
+        await collection.DeleteAsync([5]);
+        await collection.CommitAsync();
+        // Every list probed: the clustered index must then answer exactly like the scan.
+        var options = new SearchOptions(5, IndexSpec: "Ivf(lists=4,nprobe=4)");
+        var response = await collection.SearchAsync(data.AsMemory(7 * D, D), options);
+        Assert.Equal(await Nearest(collection, data, 7, 5), response.Hits.Select(h => h.Image.Id).ToList());
+        Assert.Equal(299, response.Stats.CandidatesVisited);
+        var pca = await collection.SearchAsync(data.AsMemory(9 * D, D), new SearchOptions(1, IndexSpec: "PCA4,IVF2"));
+        Assert.Equal(9, pca.Hits[0].Image.Id);
+    }
+
+    [Fact]
     public async Task The_same_content_is_stored_once()
     {
         float[] data = RandomVectors.Gaussian(2, D, seed: 2);
