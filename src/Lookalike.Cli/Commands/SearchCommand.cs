@@ -6,6 +6,7 @@ using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Onnx.Models;
+using Lookalike.Search;
 using Lookalike.Training.Heads;
 using Spectre.Console;
 
@@ -52,8 +53,7 @@ internal static class SearchCommand
             {
                 throw new LookalikeException($"Query image '{path}' cannot be read: {e.Message}", e);
             }
-            float[] query = await extractor.ExtractAsync([new ImageInput(path, bytes)], cancellationToken);
-            var response = await store.SearchAsync(query,
+            var response = await new ImageSearcher(store, extractor).SearchByImageAsync(new ImageInput(path, bytes),
                 new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), cancellationToken);
             if (parse.GetValue(json)) PrintJson(context, path, response);
             else PrintTable(context, response);

@@ -8,12 +8,6 @@ namespace Lookalike.Search;
 /// <remarks>Thread-safe when the collection and the extractor are (both contracts require it).</remarks>
 public sealed class ImageSearcher(ImageCollection collection, IFeatureExtractor extractor)
 {
-    /// <summary>The collection searched.</summary>
-    public ImageCollection Collection => collection;
-
-    /// <summary>The extractor that turns query images into vectors.</summary>
-    public IFeatureExtractor Extractor => extractor;
-
     /// <summary>Extracts the features of <paramref name="image"/> and searches with them.</summary>
     /// <exception cref="ImageDecodeException">when the image cannot be decoded.</exception>
     public async Task<SearchResponse> SearchByImageAsync(ImageInput image, SearchOptions options,

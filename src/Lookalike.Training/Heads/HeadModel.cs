@@ -47,7 +47,7 @@ public sealed class HeadModel
     public IReadOnlyList<string> Classes { get; }
 
     /// <summary>Index of the layer whose activations are the retrieval features.</summary>
-    public int EmbeddingLayer { get; internal set; }
+    public int EmbeddingLayer { get; }
 
     /// <summary>The training loss.</summary>
     public HeadLoss Loss { get; }
