@@ -132,6 +132,23 @@ public sealed partial class EmbeddedCollection : ImageCollection
         }
     }
 
+    /// <inheritdoc/>
+    public override long Count
+    {
+        get
+        {
+            _gate.EnterReadLock();
+            try
+            {
+                return _images.Count - _deleted.Count;
+            }
+            finally
+            {
+                _gate.ExitReadLock();
+            }
+        }
+    }
+
     private long SizeOnDisk() =>
         new DirectoryInfo(_folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(LengthOrZero);
 

@@ -12,8 +12,11 @@ namespace Lookalike.Collections;
 /// </remarks>
 public abstract class ImageCollection : IAsyncDisposable
 {
-    /// <summary>Count, model, metric, index and size.</summary>
+    /// <summary>Count, model, metric, index and size (the size may need a walk of the storage: not for every request).</summary>
     public abstract CollectionInfo Info { get; }
+
+    /// <summary>Live images, cheaply (no storage access).</summary>
+    public abstract long Count { get; }
 
     /// <summary>
     /// Adds an image unless one with the same content hash exists.

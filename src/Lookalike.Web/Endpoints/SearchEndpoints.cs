@@ -37,7 +37,7 @@ internal static class SearchEndpoints
         var options = SearchChoices.Parse(host, upload.Form["k"], upload.Form["metric"], upload.Form["index"]);
         float[] query = await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
         var response = await host.Collection.SearchAsync(query, options, cancellationToken);
-        return TypedResults.Ok(SearchResult.From(response, host.Collection.Info.Count, clock.Elapsed));
+        return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }
 
     private static async Task<Ok<SearchResult>> ByIdAsync(long id, CollectionHost host, [FromQuery] string? k, [FromQuery] string? metric,
@@ -46,6 +46,6 @@ internal static class SearchEndpoints
         var clock = Stopwatch.StartNew();
         var options = SearchChoices.Parse(host, k, metric, index);
         var response = await host.Searcher.SearchByIdAsync(id, options, cancellationToken);
-        return TypedResults.Ok(SearchResult.From(response, host.Collection.Info.Count, clock.Elapsed));
+        return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }
 }

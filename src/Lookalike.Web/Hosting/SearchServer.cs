@@ -76,7 +76,6 @@ internal sealed class CollectionHealthCheck(CollectionHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var info = host.Collection.Info;
-        return Task.FromResult(HealthCheckResult.Healthy($"{info.Count} images, model {info.Model.Id}"));
+        return Task.FromResult(HealthCheckResult.Healthy($"{host.Collection.Count} images, model {host.Model.ModelId}"));
     }
 }
