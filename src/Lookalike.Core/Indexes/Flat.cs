@@ -21,6 +21,10 @@ public sealed class Flat : StoredVectorIndex
     /// <inheritdoc/>
     public override string Spec => TypeName;
 
+    /// <summary>Whether <paramref name="spec"/> names the exact scan (one component called Flat).</summary>
+    public static bool IsSpec(string spec) =>
+        IndexSpecComponent.ParseChain(spec) is [var only] && only.Name.Equals(TypeName, StringComparison.OrdinalIgnoreCase);
+
     /// <inheritdoc/>
     public override void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids) => Store.Add(vectors, ids);
 

@@ -25,7 +25,7 @@ public static class Sweep
         LabeledVectors? withoutDistractors = null, IProgress<ProgressUpdate>? progress = null)
     {
         var points = options.Patterns.SelectMany(SpecGrid.Expand).ToList();
-        if (!points.Any(p => IsExact(p.Spec))) points.Insert(0, new GridPoint(Flat.TypeName, new Dictionary<string, string>()));
+        if (!points.Any(p => Flat.IsSpec(p.Spec))) points.Insert(0, new GridPoint(Flat.TypeName, new Dictionary<string, string>()));
         var evaluation = new EvaluationOptions([.. points.Select(p => p.Spec)], options.Metric, options.K);
         var report = Evaluator.Run(database, queries, evaluation, distractors, progress);
         var clean = withoutDistractors is null ? null : Evaluator.Run(withoutDistractors, queries, evaluation, 0, progress);
@@ -37,11 +37,8 @@ public static class Sweep
     private static SweepRow ToRow(GridPoint point, IndexEvaluation result, IndexEvaluation? clean)
     {
         var m = result.Overall;
-        return new SweepRow(result.Spec, point.Parameters, IsExact(point.Spec), m.MapAtK, m.PrecisionAt10, m.RecallAt10,
+        return new SweepRow(result.Spec, point.Parameters, Flat.IsSpec(point.Spec), m.MapAtK, m.PrecisionAt10, m.RecallAt10,
             result.VisitedShare * 100, result.LatencyP50Ms, result.LatencyP50Ms > 0 ? 1000 / result.LatencyP50Ms : double.PositiveInfinity,
             result.BuildSeconds, clean?.Overall.MapAtK);
     }
-
-    private static bool IsExact(string spec) => spec.Trim().Equals(Flat.TypeName, StringComparison.OrdinalIgnoreCase) ||
-        spec.Trim().StartsWith(Flat.TypeName + "(", StringComparison.OrdinalIgnoreCase);
 }

@@ -54,7 +54,7 @@ internal sealed class CollectionHost : IAsyncDisposable
         _extractions = new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentExtractions));
         var info = _collection.Info;
         ApproximateIndex = Options.ApproximateIndex
-            ?? (IsExact(info.IndexSpec) ? DefaultApproximateIndex(info.Metric) : info.IndexSpec);
+            ?? (Flat.IsSpec(info.IndexSpec) ? DefaultApproximateIndex(info.Metric) : info.IndexSpec);
         IndexFactory.Create(info.Model.Dimension, ApproximateIndex, info.Metric).Dispose();
     }
 
@@ -112,8 +112,6 @@ internal sealed class CollectionHost : IAsyncDisposable
         _extractor.Dispose();
         _extractions.Dispose();
     }
-
-    private static bool IsExact(string spec) => string.Equals(spec, Flat.TypeName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// An approximate index for a collection built without one: for cosine, the multi-probe E2LSH setting
