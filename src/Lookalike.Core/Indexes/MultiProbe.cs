@@ -23,25 +23,10 @@ internal static class MultiProbe
         return Generate(boundaries, count);
     }
 
-    private static IEnumerable<(int, int)[]> Generate((double Score, int Coordinate, int Delta)[] z, int count)
-    {
-        var heap = new PriorityQueue<int[], double>();
-        heap.Enqueue([0], z[0].Score);
-        int produced = 0;
-        while (produced < count && heap.TryDequeue(out var set, out double score))
-        {
-            int last = set[^1];
-            if (last + 1 < z.Length)
-            {
-                int[] shifted = [.. set[..^1], last + 1];
-                heap.Enqueue(shifted, score - z[last].Score + z[last + 1].Score);
-                int[] expanded = [.. set, last + 1];
-                heap.Enqueue(expanded, score + z[last + 1].Score);
-            }
+    private static IEnumerable<(int, int)[]> Generate((double Score, int Coordinate, int Delta)[] z, int count) =>
+        CheapestSubsets.InOrder([.. z.Select(b => b.Score)])
             // A set that moves one coordinate both down and up is not a perturbation.
-            if (set.Select(j => z[j].Coordinate).Distinct().Count() != set.Length) continue;
-            produced++;
-            yield return set.Select(j => (z[j].Coordinate, z[j].Delta)).ToArray();
-        }
-    }
+            .Where(set => set.Select(j => z[j].Coordinate).Distinct().Count() == set.Length)
+            .Take(count)
+            .Select(set => set.Select(j => (z[j].Coordinate, z[j].Delta)).ToArray());
 }

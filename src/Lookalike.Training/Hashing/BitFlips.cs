@@ -1,9 +1,10 @@
+using Lookalike.Indexes;
+
 namespace Lookalike.Training.Hashing;
 
 /// <summary>
 /// Multi-probe for sign codes: the masks of bits to flip, most likely buckets first. Flipping bit j
-/// costs |h_j| (how sure the network was); sets are generated best-first with the shift/expand
-/// scheme of Lv et al. (2007).
+/// costs |h_j| (how sure the network was); sets come cheapest first from <see cref="CheapestSubsets"/>.
 /// </summary>
 internal static class BitFlips
 {
@@ -16,23 +17,11 @@ internal static class BitFlips
         return Generate(order, count);
     }
 
-    private static IEnumerable<ulong> Generate((float Cost, int Bit)[] order, int count)
-    {
-        var heap = new PriorityQueue<int[], double>();
-        heap.Enqueue([0], order[0].Cost);
-        int produced = 0;
-        while (produced < count && heap.TryDequeue(out var set, out double cost))
+    private static IEnumerable<ulong> Generate((float Cost, int Bit)[] order, int count) =>
+        CheapestSubsets.InOrder([.. order.Select(o => (double)o.Cost)]).Take(count).Select(set =>
         {
-            int last = set[^1];
-            if (last + 1 < order.Length)
-            {
-                heap.Enqueue([.. set[..^1], last + 1], cost - order[last].Cost + order[last + 1].Cost);
-                heap.Enqueue([.. set, last + 1], cost + order[last + 1].Cost);
-            }
             ulong mask = 0;
             foreach (int i in set) mask |= 1UL << order[i].Bit;
-            produced++;
-            yield return mask;
-        }
-    }
+            return mask;
+        });
 }
