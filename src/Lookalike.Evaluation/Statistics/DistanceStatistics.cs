@@ -116,15 +116,18 @@ public static class DistanceStatistics
     {
         using var index = new Flat(data.Dimension, metric);
         index.Add(data.Vectors, [.. Enumerable.Range(0, data.Count).Select(i => (long)i)]);
+        const int depth = Neighbours + 1;
+        var queries = new float[sample.Length * data.Dimension];
+        for (int i = 0; i < sample.Length; i++) data.Row(sample[i]).CopyTo(queries.AsSpan(i * data.Dimension, data.Dimension));
+        var distances = new float[sample.Length * depth];
+        var ids = new long[sample.Length * depth];
+        index.Search(queries, depth, distances, ids);
         var values = new List<double>();
-        var distances = new float[Neighbours + 1];
-        var ids = new long[Neighbours + 1];
-        foreach (int row in sample)
+        for (int q = 0; q < sample.Length; q++)
         {
-            index.Search(data.Row(row), Neighbours + 1, distances, ids);
-            for (int i = 0, taken = 0; i < ids.Length && taken < Neighbours; i++)
+            for (int i = q * depth, taken = 0; i < (q + 1) * depth && taken < Neighbours; i++)
             {
-                if (ids[i] == row || ids[i] < 0) continue;
+                if (ids[i] == sample[q] || ids[i] < 0) continue;
                 values.Add(value(distances[i]));
                 taken++;
             }

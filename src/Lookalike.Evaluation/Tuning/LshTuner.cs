@@ -134,15 +134,17 @@ public static class LshTuner
     {
         using var exact = new Flat(database.Dimension, metric);
         exact.Add(database.Vectors, Ids(database.Count));
+        var ids = new long[queries.Count * Depth];
+        var distances = new float[queries.Count * Depth];
+        exact.Search(queries.Vectors, Depth, distances, ids);
         var truth = new long[queries.Count][];
         var tenth = new double[queries.Count];
-        var distances = new float[Depth];
         for (int q = 0; q < queries.Count; q++)
         {
-            truth[q] = new long[Depth];
-            exact.Search(queries.Row(q), Depth, distances, truth[q]);
+            truth[q] = ids.AsSpan(q * Depth, Depth).ToArray();
+            float last = distances[(q * Depth) + Depth - 1];
             // E2LSH hashes unit vectors under cosine: the Euclidean distance there is sqrt(2 · cosine distance).
-            tenth[q] = metric == DistanceMetric.Cosine ? Math.Sqrt(2 * Math.Max(0, distances[Depth - 1])) : distances[Depth - 1];
+            tenth[q] = metric == DistanceMetric.Cosine ? Math.Sqrt(2 * Math.Max(0, last)) : last;
         }
         scale = Metrics.RetrievalMetrics.Percentile(tenth, 0.5);
         return truth;

@@ -279,24 +279,15 @@ public sealed class NeuralLsh : StoredVectorIndex
         return key;
     }
 
-    /// <summary>The exact nearest neighbours (by the index's metric) of every sample row among the sample.</summary>
+    /// <summary>The exact nearest neighbours (by the index's metric) of every sample row among the sample, itself left out.</summary>
     private int[][] ExactNeighbours(float[] sample, int m)
     {
-        var result = new int[m][];
-        int k = Math.Min(Neighbours, m - 1);
-        Parallel.For(0, m, i =>
-        {
-            var query = sample.AsSpan(i * Dimension, Dimension);
-            var best = new PriorityQueue<int, float>(Comparer<float>.Create((a, b) => b.CompareTo(a)));
-            for (int j = 0; j < m; j++)
-            {
-                if (j == i) continue;
-                float distance = Distances.Compute(Metric, query, sample.AsSpan(j * Dimension, Dimension));
-                if (best.Count < k) best.Enqueue(j, distance);
-                else if (best.TryPeek(out _, out float worst) && distance < worst) best.EnqueueDequeue(j, distance);
-            }
-            result[i] = [.. best.UnorderedItems.Select(e => e.Element)];
-        });
-        return result;
+        int k = Math.Min(Neighbours, m - 1), depth = k + 1;
+        using var exact = new Flat(Dimension, Metric);
+        exact.Add(sample, [.. Enumerable.Range(0, m).Select(i => (long)i)]);
+        var ids = new long[m * depth];
+        exact.Search(sample, depth, new float[m * depth], ids);
+        return [.. Enumerable.Range(0, m).Select(i => ids.AsSpan(i * depth, depth).ToArray()
+            .Where(id => id >= 0 && id != i).Take(k).Select(id => (int)id).ToArray())];
     }
 }
