@@ -69,11 +69,17 @@ public sealed class Ivf : StoredVectorIndex
         {
             for (int i = 0; i < n; i++) Distances.Normalize(prepared.AsSpan(i * Dimension, Dimension));
         }
-        _clusters = KMeans.Fit(prepared, Dimension, Lists, seed: Seed);
+        UseClusters(KMeans.Fit(prepared, Dimension, Lists, seed: Seed));
+    }
+
+    /// <summary>Adopts <paramref name="clusters"/> and files every live row under its nearest centroid.</summary>
+    private void UseClusters(KMeansResult clusters)
+    {
+        _clusters = clusters;
         foreach (var list in _lists) list.Clear();
         for (int row = 0; row < Store.RowCount; row++)
         {
-            if (!Store.IsRemoved(row)) _lists[_clusters.Nearest(Store.Row(row))].Add(row);
+            if (!Store.IsRemoved(row)) _lists[clusters.Nearest(Store.Row(row))].Add(row);
         }
     }
 
@@ -148,14 +154,7 @@ public sealed class Ivf : StoredVectorIndex
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(centroids.AsSpan()));
         }
         var index = new Ivf(VectorStore.ReadFrom(reader, dimension, metric), lists, nprobe, seed);
-        if (centroids is not null)
-        {
-            index._clusters = new KMeansResult(centroids, lists, dimension, [], 0, 0, null);
-            for (int row = 0; row < index.Store.RowCount; row++)
-            {
-                if (!index.Store.IsRemoved(row)) index._lists[index._clusters.Nearest(index.Store.Row(row))].Add(row);
-            }
-        }
+        if (centroids is not null) index.UseClusters(new KMeansResult(centroids, lists, dimension, [], 0, 0, null));
         return index;
     }
 }

@@ -113,6 +113,12 @@ public sealed class NeuralLsh : StoredVectorIndex
         var input = scaling.Apply(sample);
         var neighbours = ExactNeighbours(sample, m);
         _networks = [.. Enumerable.Range(0, Tables).Select(t => TrainTable(input, m, neighbours, new Random(Seed + (7919 * (t + 1)))))];
+        Rehash();
+    }
+
+    /// <summary>Files every live row into the buckets of the current networks.</summary>
+    private void Rehash()
+    {
         foreach (var table in _tables) table.Clear();
         for (int row = 0; row < Store.RowCount; row++)
         {
@@ -189,8 +195,7 @@ public sealed class NeuralLsh : StoredVectorIndex
         {
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(mean.AsSpan()));
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(scale.AsSpan()));
-            var shape = new NeuralLsh(dimension, metric, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
-            networks = [.. Enumerable.Range(0, v[0]).Select(_ => shape.NewNetwork(new Random(0)))];
+            networks = [.. Enumerable.Range(0, v[0]).Select(_ => NewNetwork(dimension, v[2], v[1], new Random(0)))];
             foreach (var p in networks.SelectMany(n => n.Parameters)) reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(p.Value.AsSpan()));
         }
         // Rows are stored as searched: the same row numbers and codes as before saving.
@@ -198,22 +203,20 @@ public sealed class NeuralLsh : StoredVectorIndex
         if (networks is not null)
         {
             (index._networks, index._mean, index._scale) = (networks, mean, scale);
-            for (int row = 0; row < index.Store.RowCount; row++)
-            {
-                if (!index.Store.IsRemoved(row)) index.Insert(row);
-            }
+            index.Rehash();
         }
         return index;
     }
 
-    private Network NewNetwork(Random random) => new([
-        new DenseLayer(Dimension, Hidden, Activation.Relu, random, "hidden"),
-        new DenseLayer(Hidden, Bits, Activation.Tanh, random, "bits"),
+    /// <summary>One table's hash network: input → dense(hidden, ReLU) → dense(bits, tanh).</summary>
+    private static Network NewNetwork(int dimension, int hidden, int bits, Random random) => new([
+        new DenseLayer(dimension, hidden, Activation.Relu, random, "hidden"),
+        new DenseLayer(hidden, bits, Activation.Tanh, random, "bits"),
     ]);
 
     private Network TrainTable(float[] input, int m, int[][] neighbours, Random random)
     {
-        var network = NewNetwork(random);
+        var network = NewNetwork(Dimension, Hidden, Bits, random);
         var optimizer = new AdamW(network.Parameters, learningRate: 1e-2);
         var order = Enumerable.Range(0, m).ToArray();
         for (int epoch = 0; epoch < Epochs; epoch++)
