@@ -56,7 +56,7 @@ public static class HeadTrainer
         if (options.Loss == HeadLoss.Softmax)
             layers.Add(new DenseLayer(layers[^1].Outputs, classes.Count, Activation.None, random, "output"));
         var network = new Network(layers);
-        int embedding = options.EmbeddingLayer ?? (options.Loss == HeadLoss.Softmax ? network.LastHiddenLayer() : LastDense(network));
+        int embedding = options.EmbeddingLayer ?? network.LastDenseLayer(below: options.Loss == HeadLoss.Softmax ? network.Layers.Count - 1 : null);
         if (embedding < 0 || embedding >= network.Layers.Count)
             throw new LookalikeException($"--embedding-layer must be 0..{network.Layers.Count - 1} (was {embedding}).");
         var scaling = FeatureScaling.Fit(trainX, train.Dimension);
@@ -144,12 +144,6 @@ public static class HeadTrainer
             if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.AsSpan(i * classes, classes)) == labels[i]) correct++;
         }
         return correct;
-    }
-
-    private static int LastDense(Network network)
-    {
-        for (int i = network.Layers.Count - 1; i >= 0; i--) if (network.Layers[i] is DenseLayer) return i;
-        return network.Layers.Count - 1;
     }
 
     private static float[] ClassCentroids(HeadModel head, float[] x, int[] y, int classes)

@@ -68,10 +68,13 @@ public sealed class Network
     /// <summary>The layers as a head spec, e.g. <c>dropout(0.5),dense(256,relu),dense(10)</c>.</summary>
     public string Describe() => string.Join(",", Layers.Select(l => l.Describe()));
 
-    /// <summary>Index of the last dense layer before the output layer with a non-linearity: the default embedding layer.</summary>
-    public int LastHiddenLayer()
+    /// <summary>
+    /// Index of the last dense layer below layer <paramref name="below"/> (default: all layers): the
+    /// default embedding layer (below the output layer for a classifier).
+    /// </summary>
+    public int LastDenseLayer(int? below = null)
     {
-        for (int i = Layers.Count - 2; i >= 0; i--)
+        for (int i = (below ?? Layers.Count) - 1; i >= 0; i--)
         {
             if (Layers[i] is DenseLayer) return i;
         }
