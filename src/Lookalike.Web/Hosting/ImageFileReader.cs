@@ -22,10 +22,7 @@ internal static class ImageFileReader
 
     /// <summary>The source file's path when it still exists.</summary>
     /// <exception cref="RequestProblemException">404 when the file has been moved or deleted.</exception>
-    public static string ExistingPath(ImageRecord image) => File.Exists(image.Path)
-        ? image.Path
-        : throw new RequestProblemException(StatusCodes.Status404NotFound, "Image file gone",
-            $"Image {image.Id} was indexed from a file that no longer exists.");
+    public static string ExistingPath(ImageRecord image) => File.Exists(image.Path) ? image.Path : throw Gone(image);
 
     public static async Task<byte[]> ReadAsync(ImageRecord image, CancellationToken cancellationToken)
     {
@@ -35,8 +32,11 @@ internal static class ImageFileReader
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new RequestProblemException(StatusCodes.Status404NotFound, "Image file gone",
-                $"Image {image.Id} was indexed from a file that no longer exists.");
+            // Deleted between the check and the read.
+            throw Gone(image);
         }
     }
+
+    private static RequestProblemException Gone(ImageRecord image) =>
+        new(StatusCodes.Status404NotFound, "Image file gone", $"Image {image.Id} was indexed from a file that no longer exists.");
 }
