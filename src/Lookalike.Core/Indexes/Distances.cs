@@ -14,6 +14,17 @@ public static class Distances
             ? TensorPrimitives.Distance(x, y)
             : 1f - TensorPrimitives.Dot(x, y);
 
+    /// <summary>A copy of the n×<paramref name="dimension"/> rows as an index of <paramref name="metric"/> compares them (each row normalised for cosine).</summary>
+    public static float[] Prepared(ReadOnlySpan<float> vectors, int dimension, DistanceMetric metric)
+    {
+        var copy = vectors.ToArray();
+        if (metric == DistanceMetric.Cosine)
+        {
+            for (int i = 0; i < copy.Length / dimension; i++) Normalize(copy.AsSpan(i * dimension, dimension));
+        }
+        return copy;
+    }
+
     /// <summary>Scales <paramref name="vector"/> to unit length in place; a zero vector stays zero.</summary>
     public static void Normalize(Span<float> vector)
     {

@@ -63,13 +63,8 @@ public sealed class Ivf : StoredVectorIndex
     /// <inheritdoc/>
     public override void Train(ReadOnlySpan<float> vectors)
     {
-        int n = IndexArguments.RowCount(vectors, Dimension, "the training vectors");
-        var prepared = vectors.ToArray();
-        if (Metric == DistanceMetric.Cosine)
-        {
-            for (int i = 0; i < n; i++) Distances.Normalize(prepared.AsSpan(i * Dimension, Dimension));
-        }
-        UseClusters(KMeans.Fit(prepared, Dimension, Lists, seed: Seed));
+        IndexArguments.RowCount(vectors, Dimension, "the training vectors");
+        UseClusters(KMeans.Fit(Distances.Prepared(vectors, Dimension, Metric), Dimension, Lists, seed: Seed));
     }
 
     /// <summary>Adopts <paramref name="clusters"/> and files every live row under its nearest centroid.</summary>

@@ -110,13 +110,5 @@ public sealed class PcaIndex : IVectorIndex
     private float[] Project(ReadOnlySpan<float> vectors) =>
         (_pca ?? throw new LookalikeException("Train the Pca index before adding or searching.")).Transform(Prepare(vectors));
 
-    private float[] Prepare(ReadOnlySpan<float> vectors)
-    {
-        var copy = vectors.ToArray();
-        if (Metric == DistanceMetric.Cosine)
-        {
-            for (int i = 0; i < copy.Length / Dimension; i++) Distances.Normalize(copy.AsSpan(i * Dimension, Dimension));
-        }
-        return copy;
-    }
+    private float[] Prepare(ReadOnlySpan<float> vectors) => Distances.Prepared(vectors, Dimension, Metric);
 }
