@@ -11,21 +11,18 @@ internal static class StatsCommand
 {
     public static Command Create(CliContext context)
     {
-        var database = new Option<string?>("--db") { Description = "Vectors: a collection folder (default: the default collection), image folder (class/image) or feature file." };
-        var collection = CommonOptions.Collection();
-        var model = CommonOptions.Model();
+        var source = new VectorSourceOptions("Vectors");
         var output = new Option<string?>("--out") { Description = "Folder for stats.json, stats.md and the histograms (PNG)." };
         var pairs = new Option<int>("--pairs") { Description = "Random pairs sampled.", DefaultValueFactory = _ => 20_000 };
         var html = new Option<bool>("--html") { Description = "Also write stats.html (tables and histograms on one page); needs --out." };
         var command = new Command("stats", "Euclidean distance and cosine similarity between random pairs, within classes and to the 10 nearest neighbours.")
         {
-            output, pairs, html, database, model,
+            output, pairs, html,
         };
-        command.Options.Add(collection);
+        source.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string source = parse.GetValue(database) ?? parse.GetValue(collection)!;
-            var data = await EvaluationInputs.LoadAsync(context, source, parse.GetValue(model), cancellationToken);
+            var data = await source.LoadAsync(context, parse, cancellationToken);
             var report = await ConsoleProgress.RunAsync(context, "Measuring", p =>
                 Task.Run(() => DistanceStatistics.Measure(data, parse.GetValue(pairs), progress: p), cancellationToken));
             context.Console.Profile.Out.Writer.WriteLine(StatisticsReportWriter.ToMarkdown(report));

@@ -12,9 +12,7 @@ internal static class TuneCommand
 {
     public static Command Create(CliContext context)
     {
-        var database = new Option<string?>("--db") { Description = "Vectors to tune for: a collection folder (default: the default collection), image folder or feature file." };
-        var collection = CommonOptions.Collection();
-        var model = CommonOptions.Model();
+        var source = new VectorSourceOptions("Vectors to tune for");
         var target = new Option<double>("--target-recall") { Description = "Recall@10 against the exact scan to reach.", DefaultValueFactory = _ => 0.9 };
         target.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 1) r.AddError("--target-recall must be in (0, 1]."); });
         var metric = CommonOptions.Metric();
@@ -22,14 +20,13 @@ internal static class TuneCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the hold-out draw and the projections.", DefaultValueFactory = _ => 42 };
         var command = new Command("tune", "Pick E2LSH / multi-probe parameters that reach a recall target with the fewest visited candidates.")
         {
-            target, metric, sample, seed, database, model,
+            target, metric, sample, seed,
         };
-        command.Options.Add(collection);
+        source.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string source = parse.GetValue(database) ?? parse.GetValue(collection)!;
-            var data = await EvaluationInputs.LoadAsync(context, source, parse.GetValue(model), cancellationToken);
-            var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? await CollectionMetricAsync(source);
+            var data = await source.LoadAsync(context, parse, cancellationToken);
+            var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? await CollectionMetricAsync(source.Source(parse));
             var options = new TuneOptions(parse.GetValue(target), chosenMetric, parse.GetValue(sample), parse.GetValue(seed));
             var result = await ConsoleProgress.RunAsync(context, "Tuning", p => Task.Run(() => LshTuner.Tune(data, options, p), cancellationToken));
             Print(context, result, options);
