@@ -24,8 +24,7 @@ public sealed class NeuralLsh : StoredVectorIndex
 
     private const int Neighbours = 10;
     private Network[]? _networks;
-    private float[] _mean = [];
-    private float[] _scale = [];
+    private FeatureScaling? _scaling;
     private readonly BucketTable[] _tables;
 
     /// <summary>Creates an untrained index.</summary>
@@ -108,9 +107,8 @@ public sealed class NeuralLsh : StoredVectorIndex
             vectors.Slice(rows[i] * Dimension, Dimension).CopyTo(row);
             if (Metric == DistanceMetric.Cosine) Distances.Normalize(row);
         }
-        var scaling = FeatureScaling.Fit(sample, Dimension);
-        (_mean, _scale) = (scaling.Mean, scaling.Scale);
-        var input = scaling.Apply(sample);
+        _scaling = FeatureScaling.Fit(sample, Dimension);
+        var input = _scaling.Apply(sample);
         var neighbours = ExactNeighbours(sample, m);
         _networks = [.. Enumerable.Range(0, Tables).Select(t => TrainTable(input, m, neighbours, new Random(Seed + (7919 * (t + 1)))))];
         Rehash();
@@ -177,8 +175,8 @@ public sealed class NeuralLsh : StoredVectorIndex
         writer.Write(_networks is not null);
         if (_networks is not null)
         {
-            writer.Write(MemoryMarshal.AsBytes(_mean.AsSpan()));
-            writer.Write(MemoryMarshal.AsBytes(_scale.AsSpan()));
+            writer.Write(MemoryMarshal.AsBytes(_scaling!.Mean.AsSpan()));
+            writer.Write(MemoryMarshal.AsBytes(_scaling.Scale.AsSpan()));
             foreach (var p in _networks.SelectMany(n => n.Parameters)) writer.Write(MemoryMarshal.AsBytes(p.Value.AsSpan()));
         }
         Store.WriteTo(writer);
@@ -202,7 +200,7 @@ public sealed class NeuralLsh : StoredVectorIndex
         var index = new NeuralLsh(VectorStore.ReadFrom(reader, dimension, metric), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
         if (networks is not null)
         {
-            (index._networks, index._mean, index._scale) = (networks, mean, scale);
+            (index._networks, index._scaling) = (networks, new FeatureScaling(mean, scale));
             index.Rehash();
         }
         return index;
@@ -264,9 +262,7 @@ public sealed class NeuralLsh : StoredVectorIndex
     /// <summary>Soft codes of one vector for every table (tables×bits).</summary>
     private float[] Codes(ReadOnlySpan<float> vector)
     {
-        var x = new float[Dimension];
-        TensorPrimitives.Subtract(vector, _mean, x);
-        TensorPrimitives.Multiply(x, _scale, x);
+        var x = _scaling!.Apply(vector);
         var codes = new float[Tables * Bits];
         for (int t = 0; t < Tables; t++) _networks![t].Forward(x, 1, training: false).CopyTo(codes, t * Bits);
         return codes;

@@ -31,7 +31,7 @@ public static class HeadFile
             _ => throw new InvalidOperationException($"Cannot save layer {l.GetType().Name}."),
         }).ToList();
         var document = new Document(Format, head.Spec, head.Loss.ToString().ToLowerInvariant(), head.Inputs, head.EmbeddingLayer, head.Classes,
-            Encode(head.Mean), Encode(head.Scale), head.Centroids is null ? null : Encode(head.Centroids), layers);
+            Encode(head.Scaling.Mean), Encode(head.Scaling.Scale), head.Centroids is null ? null : Encode(head.Centroids), layers);
         AtomicFile.Write(path, s => JsonSerializer.Serialize(s, document, Json));
     }
 
@@ -65,7 +65,7 @@ public static class HeadFile
             Decode(record.Bias!).CopyTo(dense.Bias.Value, 0);
             layers.Add(dense);
         }
-        return new HeadModel(new Network(layers), Decode(document.Mean), Decode(document.Scale), document.Classes, document.EmbeddingLayer,
+        return new HeadModel(new Network(layers), new FeatureScaling(Decode(document.Mean), Decode(document.Scale)), document.Classes, document.EmbeddingLayer,
             Enum.Parse<HeadLoss>(document.Loss, ignoreCase: true), document.Spec, document.Centroids is null ? null : Decode(document.Centroids));
     }
 

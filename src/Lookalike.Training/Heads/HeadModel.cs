@@ -21,12 +21,11 @@ public enum HeadLoss
 /// </summary>
 public sealed class HeadModel
 {
-    internal HeadModel(Network network, float[] mean, float[] scale, IReadOnlyList<string> classes, int embeddingLayer, HeadLoss loss,
+    internal HeadModel(Network network, FeatureScaling scaling, IReadOnlyList<string> classes, int embeddingLayer, HeadLoss loss,
         string spec, float[]? centroids)
     {
         Network = network;
-        Mean = mean;
-        Scale = scale;
+        Scaling = scaling;
         Classes = classes;
         EmbeddingLayer = embeddingLayer;
         Loss = loss;
@@ -37,11 +36,8 @@ public sealed class HeadModel
     /// <summary>The network (output layer included for softmax heads).</summary>
     public Network Network { get; }
 
-    /// <summary>Per-feature mean subtracted from inputs.</summary>
-    public float[] Mean { get; }
-
-    /// <summary>Per-feature factor applied after subtracting the mean (1/std).</summary>
-    public float[] Scale { get; }
+    /// <summary>Standardisation of the inputs (fitted on the training features).</summary>
+    public FeatureScaling Scaling { get; }
 
     /// <summary>Class names, in output order.</summary>
     public IReadOnlyList<string> Classes { get; }
@@ -69,7 +65,7 @@ public sealed class HeadModel
     {
         if (features.Length != batch * Inputs)
             throw new LookalikeException($"The head takes {Inputs}-d features; got {features.Length / Math.Max(1, batch)}-d.");
-        return new FeatureScaling(Mean, Scale).Apply(features);
+        return Scaling.Apply(features);
     }
 
     /// <summary>Retrieval features (L2-normalised activations of <see cref="EmbeddingLayer"/>) of raw features.</summary>

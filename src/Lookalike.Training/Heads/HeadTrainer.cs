@@ -60,7 +60,7 @@ public static class HeadTrainer
         if (embedding < 0 || embedding >= network.Layers.Count)
             throw new LookalikeException($"--embedding-layer must be 0..{network.Layers.Count - 1} (was {embedding}).");
         var scaling = FeatureScaling.Fit(trainX, train.Dimension);
-        var head = new HeadModel(network, scaling.Mean, scaling.Scale, classes, embedding, options.Loss, options.Spec, null);
+        var head = new HeadModel(network, scaling, classes, embedding, options.Loss, options.Spec, null);
         var trainInput = head.Standardise(trainX, trainY.Length);
         var validInput = head.Standardise(validX, validY.Length);
 
