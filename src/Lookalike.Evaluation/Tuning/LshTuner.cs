@@ -70,30 +70,9 @@ public static class LshTuner
                 foreach (int probes in new[] { 0, 2 * tables })
                 {
                     progress?.Report(new ProgressUpdate("Tuning", step++, steps, $"L={tables} k={projections} T={probes}"));
-                    double low = MinScale, high = MaxScale;
-                    (double Recall, double Visited)? best = null;
-                    double bestWidth = 0;
-                    var atHigh = Measure(database, tuning, truthTuning, options, tables, projections, high * scale, probes);
-                    evaluations++;
-                    if (atHigh.Recall < options.TargetRecall) continue;
-                    (best, bestWidth) = (atHigh, high * scale);
-                    for (int i = 0; i < Bisections; i++)
-                    {
-                        double mid = Math.Sqrt(low * high);
-                        var measured = Measure(database, tuning, truthTuning, options, tables, projections, mid * scale, probes);
-                        evaluations++;
-                        if (measured.Recall >= options.TargetRecall)
-                        {
-                            high = mid;
-                            (best, bestWidth) = (measured, mid * scale);
-                        }
-                        else
-                        {
-                            low = mid;
-                        }
-                    }
-                    candidates.Add(new TuneCandidate(Spec(tables, projections, bestWidth, probes, options.Seed), best.Value.Recall,
-                        best.Value.Visited * 100));
+                    var found = NarrowestWidth(database, tuning, truthTuning, options, tables, projections, probes, scale);
+                    evaluations += found.Evaluations;
+                    if (found.Candidate is { } candidate) candidates.Add(candidate);
                 }
             }
         }
@@ -108,9 +87,26 @@ public static class LshTuner
     private static string Spec(int tables, int projections, double width, int probes, int seed) =>
         string.Create(CultureInfo.InvariantCulture, $"E2Lsh(tables={tables},projections={projections},width={width:G4},probes={probes},seed={seed})");
 
-    private static (double Recall, double Visited) Measure(LabeledVectors database, LabeledVectors queries, long[][] truth, TuneOptions options,
-        int tables, int projections, double width, int probes) =>
-        MeasureSpec(database, queries, truth, options.Metric, Spec(tables, projections, width, probes, options.Seed));
+    /// <summary>
+    /// Bisects the width (on a log scale, in units of <paramref name="scale"/>) for the narrowest one whose recall on
+    /// <paramref name="queries"/> reaches the target; no candidate when even the widest does not.
+    /// </summary>
+    private static (TuneCandidate? Candidate, int Evaluations) NarrowestWidth(LabeledVectors database, LabeledVectors queries, long[][] truth,
+        TuneOptions options, int tables, int projections, int probes, double scale)
+    {
+        string SpecAt(double factor) => Spec(tables, projections, factor * scale, probes, options.Seed);
+        double low = MinScale, high = MaxScale;
+        var best = MeasureSpec(database, queries, truth, options.Metric, SpecAt(high));
+        if (best.Recall < options.TargetRecall) return (null, 1);
+        for (int i = 0; i < Bisections; i++)
+        {
+            double mid = Math.Sqrt(low * high);
+            var measured = MeasureSpec(database, queries, truth, options.Metric, SpecAt(mid));
+            if (measured.Recall >= options.TargetRecall) (high, best) = (mid, measured);
+            else low = mid;
+        }
+        return (new TuneCandidate(SpecAt(high), best.Recall, best.Visited * 100), 1 + Bisections);
+    }
 
     private static (double Recall, double Visited) MeasureSpec(LabeledVectors database, LabeledVectors queries, long[][] truth,
         DistanceMetric metric, string spec)
