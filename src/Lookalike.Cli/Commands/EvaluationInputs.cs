@@ -18,15 +18,16 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     LabeledVectors? WithoutDistractors)
 {
     /// <summary>The options the verbs share; each verb gets its own instances.</summary>
-    internal sealed class Options
+    /// <param name="required">Whether --db and --queries must be given (a verb with another source of results says false).</param>
+    internal sealed class Options(bool required = true)
     {
         public Option<string> Database { get; } = new("--db")
         {
             Description = "Database: folder of class/image, collection folder, .npy/.fvecs, or fashion-mnist:train.",
-            Required = true,
+            Required = required,
         };
 
-        public Option<string> Queries { get; } = new("--queries") { Description = "Labelled queries, in any form --db accepts.", Required = true };
+        public Option<string> Queries { get; } = new("--queries") { Description = "Labelled queries, in any form --db accepts.", Required = required };
 
         public Option<string?> Distractors { get; } = new("--distractors")
         {

@@ -15,11 +15,11 @@ internal static class SweepCommand
 {
     public static Command Create(CliContext context)
     {
-        var inputs = new EvaluationInputs.Options();
+        // --db, --queries and --index are needed unless an earlier sweep is re-read (checked below).
+        var inputs = new EvaluationInputs.Options(required: false);
         var index = new Option<string[]>("--index")
         {
             Description = "Spec pattern with ranges and lists, e.g. \"E2Lsh(tables=3..8,projections=2..4,width=4,6,8)\"; repeat for several.",
-            Required = true,
         };
         var metric = new Option<string>("--metric") { Description = "l2 or cosine.", DefaultValueFactory = _ => "cosine" };
         metric.AcceptOnlyFromAmong("l2", "cosine");
@@ -33,8 +33,6 @@ internal static class SweepCommand
             index, metric, k, output, pick, html, from,
         };
         foreach (var option in inputs.All()) command.Options.Add(option);
-        // --db/--queries are needed unless an earlier sweep is re-read.
-        inputs.Database.Required = inputs.Queries.Required = index.Required = false;
         command.Validators.Add(r =>
         {
             if (r.GetValue(from) is null && (r.GetValue(inputs.Database) is null || r.GetValue(inputs.Queries) is null || r.GetValue(index) is not { Length: > 0 }))
