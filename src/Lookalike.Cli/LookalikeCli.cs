@@ -52,6 +52,12 @@ public static class LookalikeCli
             await error.WriteLineAsync($"error: {e.Message}");
             return UserError;
         }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            // A read-only folder, a missing permission or a full disk is the user's to fix, not a crash.
+            await error.WriteLineAsync($"error: {e.Message}");
+            return UserError;
+        }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("Cancelled; work finished so far was saved.");

@@ -9,7 +9,7 @@ namespace Lookalike.Onnx;
 public sealed partial class OnnxFeatureExtractor
 {
     /// <summary>An image ready for the network, or the reason it is not.</summary>
-    private sealed record Prepared(ImageInput Input, float[]? Tensor, int Width, int Height, string? Error);
+    private sealed record Prepared(ImageInput Input, float[]? Tensor, int Width, int Height, string? Error, ImageProblem? Problem = null);
 
     /// <inheritdoc/>
     public async Task<float[]> ExtractAsync(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default)
@@ -73,7 +73,7 @@ public sealed partial class OnnxFeatureExtractor
                 {
                     if (item.Error is not null)
                     {
-                        yield return new FeatureResult(item.Input, null, 0, 0, item.Error);
+                        yield return new FeatureResult(item.Input, null, 0, 0, item.Error, item.Problem);
                         continue;
                     }
                     batch.Add(item);
@@ -125,7 +125,7 @@ public sealed partial class OnnxFeatureExtractor
             catch (ImageDecodeException e)
             {
                 ArrayPool<float>.Shared.Return(tensor);
-                item = new Prepared(input, null, 0, 0, e.Reason);
+                item = new Prepared(input, null, 0, 0, e.Reason, e.Problem);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

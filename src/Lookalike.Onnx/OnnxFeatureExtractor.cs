@@ -15,7 +15,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
 {
     private readonly InferenceSession _session;
     private readonly OnnxFeatureExtractorOptions _options;
-    private readonly ImageLoader _loader;
+    private readonly IImageDecoder _loader;
     private readonly Preprocessor _preprocessor;
 
     /// <summary>Loads the model and checks its input and output against <paramref name="options"/>.</summary>
@@ -26,7 +26,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         if (!File.Exists(options.ModelPath))
             throw new LookalikeException($"Model file '{options.ModelPath}' does not exist.");
         _options = options;
-        _loader = new ImageLoader(options.Loader);
+        _loader = options.Decoder ?? new ImageLoader(options.Loader);
         _preprocessor = new Preprocessor(options);
         _session = CreateSession(options);
         int dimension = CheckModel();
@@ -85,7 +85,9 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
     /// <summary>Decodes and preprocesses one image into <paramref name="tensor"/>; returns its oriented size.</summary>
     internal (int Width, int Height) Prepare(ImageInput input, Span<float> tensor)
     {
-        var image = _loader.Load(input.Bytes.Span, input.Source, _options.Width, _options.Height);
+        DecodedImage image;
+        using (_options.DecodeJournal?.Begin(input.Source))
+            image = _loader.Load(input.Bytes.Span, input.Source, _options.Width, _options.Height);
         _preprocessor.Fill(image, tensor);
         return (image.OriginalWidth, image.OriginalHeight);
     }

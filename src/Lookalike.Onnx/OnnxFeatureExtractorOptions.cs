@@ -68,6 +68,15 @@ public sealed record OnnxFeatureExtractorOptions
     public ImageLoaderOptions Loader { get; init; } = new();
 
     /// <summary>
+    /// The decoder to use instead of an in-process <see cref="ImageLoader"/> with <see cref="Loader"/>
+    /// (e.g. an <see cref="Imaging.Isolation.IsolatedImageDecoder"/> for untrusted uploads); the caller owns it.
+    /// </summary>
+    public IImageDecoder? Decoder { get; init; }
+
+    /// <summary>Where each image is recorded before it is decoded (so a file that kills the process can be named later), if anywhere.</summary>
+    public Features.IDecodeJournal? DecodeJournal { get; init; }
+
+    /// <summary>
     /// The Keras ImageNet ResNet50 (see the model's README): 224×224, BGR, minus the ImageNet mean
     /// (B 103.939, G 116.779, R 123.68), no scaling, 2048-d "features" output.
     /// </summary>

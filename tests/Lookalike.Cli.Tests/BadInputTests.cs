@@ -34,7 +34,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"skipped {Path.Combine(images, "truncated.jpg")}: truncated", result.Error);
         Assert.Contains($"skipped {Path.Combine(images, "empty.jpg")}: empty file", result.Error);
-        Assert.Contains($"skipped {Path.Combine(images, "notes.jpg")}: not a recognised image format", result.Error);
+        Assert.Contains($"skipped {Path.Combine(images, "notes.jpg")}: not a supported image format", result.Error);
         Assert.Contains("Indexed 6 new image(s) of 10", result.Output);
         Assert.Contains("1 duplicate(s)", result.Output);
         Assert.Contains("3 skipped as unreadable, 1 non-image file(s) ignored", result.Output);
@@ -89,7 +89,7 @@ public sealed class BadInputTests : IDisposable
 
         var bad = await CliRunner.RunAsync("search", _temp.Combine("query.png"), "--collection", _temp.Combine("c"));
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("query.png: not a recognised image format", bad.Error);
+        Assert.Contains("query.png: not a supported image format", bad.Error);
 
         var missing = await CliRunner.RunAsync("search", _temp.Combine("absent.jpg"), "--collection", _temp.Combine("c"));
         Assert.Equal(1, missing.ExitCode);

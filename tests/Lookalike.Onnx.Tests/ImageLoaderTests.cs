@@ -27,7 +27,7 @@ public sealed class ImageLoaderTests
     public void Text_named_jpg_is_not_an_image()
     {
         var error = Assert.Throws<ImageDecodeException>(() => _loader.Load("hello, I am text"u8, "notes.jpg", 224, 224));
-        Assert.Contains("not a recognised image format", error.Reason);
+        Assert.Contains("not a supported image format", error.Reason);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class SearchApiTests(SearchAppFactory app)
         using var client = app.CreateClient();
         var collection = await client.GetFromJsonAsync<CollectionSummary>("/api/collection");
         Assert.Equal(app.Count, collection!.Count);
-        Assert.Equal("resnet50-keras", collection.Model);
+        Assert.Equal(Path.GetFileNameWithoutExtension(TestData.ModelPath), collection.Model);
         Assert.Equal(2048, collection.Dimension);
         Assert.False(collection.UploadsAllowed);
 

@@ -3,6 +3,7 @@ using System.CommandLine;
 using Lookalike.Cli.Output;
 using Lookalike.Errors;
 using Lookalike.Indexing;
+using Lookalike.IO;
 using Lookalike.Onnx.Imaging;
 using Lookalike.Progress;
 using Spectre.Console;
@@ -16,15 +17,17 @@ internal static class CheckCommand
     {
         var folder = new Argument<string>("folder") { Description = "Folder to check (recursively)." };
         var moveTo = new Option<string?>("--move-to") { Description = "Move the files that cannot be decoded here (same relative paths); nothing is ever deleted." };
+        var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("check", "Find image files that cannot be decoded (empty, truncated, corrupt, unsupported, absurd dimensions) or carry the wrong extension.")
         {
-            folder, moveTo,
+            folder, moveTo, maxPixels,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
-            var checker = new ImageChecker(new ImageLoader());
-            var findings = new ConcurrentBag<ImageFinding>();
+            var checker = new ImageChecker(new ImageLoader(new ImageLoaderOptions { MaxPixels = parse.GetValue(maxPixels) }));
+            var findings = new ConcurrentBag<ImageFinding>(
+                scanned.Skipped.Select(s => new ImageFinding(s.Path, "not a regular file", s.Reason, false)));
             await ConsoleProgress.RunAsync(context, "Checking", progress => Task.Run(() =>
             {
                 int done = 0;
@@ -37,17 +40,18 @@ internal static class CheckCommand
             }, cancellationToken));
             var ordered = findings.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
             foreach (var finding in ordered)
-                context.Console.Profile.Out.Writer.WriteLine($"{(finding.Decodable ? "warning" : "bad")}\t{finding.Kind}\t{finding.Path}\t{finding.Reason}");
+                context.Console.Profile.Out.Writer.WriteLine($"{(finding.Decodable ? "warning" : "bad")}\t{finding.Kind}\t{LineText.Escape(finding.Path)}\t{finding.Reason}");
             var bad = ordered.Where(f => !f.Decodable).ToList();
+            var movable = bad.Where(f => f.Kind != "not a regular file").ToList();
             if (parse.GetValue(moveTo) is { } target)
             {
-                foreach (var finding in bad)
+                foreach (var finding in movable)
                 {
                     string destination = MoveAside(scanned.Root, finding.Path, target);
                     context.Error.WriteLine($"moved {finding.Path} -> {destination}");
                 }
             }
-            context.Console.MarkupLine($"{scanned.Images.Count} image file(s) checked: [bold]{bad.Count}[/] cannot be decoded, {ordered.Count - bad.Count} with a wrong extension.");
+            context.Console.MarkupLine($"{scanned.Images.Count + scanned.Skipped.Count} image file(s) checked: [bold]{bad.Count}[/] cannot be decoded, {ordered.Count - bad.Count} with a wrong extension.");
             return 0;
         });
         return command;

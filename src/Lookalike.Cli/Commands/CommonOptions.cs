@@ -25,6 +25,17 @@ internal static class CommonOptions
         return option;
     }
 
+    public static Option<long> MaxPixels()
+    {
+        var option = new Option<long>("--max-pixels")
+        {
+            Description = "Largest image accepted, in pixels, read from its header before decoding (default 50,000,000).",
+            DefaultValueFactory = _ => Onnx.Imaging.ImageLoaderOptions.DefaultMaxPixels,
+        };
+        option.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) r.AddError("--max-pixels must be at least 1."); });
+        return option;
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
 
     public static DistanceMetric? ParseMetric(string? text) => text is null ? null : DistanceMetrics.Parse(text);

@@ -13,7 +13,7 @@ internal static class ExportCommand
     {
         var collection = CommonOptions.Collection();
         var output = new Option<string>("--out", "-o") { Description = "File to write: .npy (float32, C order) or .fvecs.", Required = true };
-        var command = new Command("export", "Write a collection's feature vectors as .npy or .fvecs, with labels and paths in FILE.labels.txt and FILE.paths.txt.")
+        var command = new Command("export", "Write a collection's feature vectors as .npy or .fvecs, with labels and paths in FILE.labels.txt and FILE.paths.txt (one a line; backslash, newline and other control characters escaped as \\\\, \\n, \\uXXXX).")
         {
             collection, output,
         };
@@ -27,8 +27,8 @@ internal static class ExportCommand
             int dimension = store.Info.Model.Dimension;
             if (extension == ".npy") NpyFile.Write(path, vectors, images.Count, dimension);
             else FvecsFile.Write(path, vectors, dimension);
-            AtomicFile.WriteAllText(path + ".labels.txt", string.Join('\n', images.Select(i => i.Label ?? "")) + "\n");
-            AtomicFile.WriteAllText(path + ".paths.txt", string.Join('\n', images.Select(i => i.Path)) + "\n");
+            AtomicFile.WriteAllText(path + ".labels.txt", string.Join('\n', images.Select(i => LineText.Escape(i.Label ?? ""))) + "\n");
+            AtomicFile.WriteAllText(path + ".paths.txt", string.Join('\n', images.Select(i => LineText.Escape(i.Path))) + "\n");
             context.Console.Profile.Out.Writer.WriteLine($"Wrote {images.Count} × {dimension} features to {Path.GetFullPath(path)} (+ .labels.txt, .paths.txt).");
             return 0;
         });

@@ -5,6 +5,7 @@ using Lookalike.Collections;
 using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Indexing;
+using Lookalike.IO;
 using Lookalike.Onnx.Models;
 using Lookalike.Training.Heads;
 using Spectre.Console;
@@ -27,29 +28,35 @@ internal static class IndexCommand
         var batch = new Option<int>("--batch-size") { Description = "Images per inference call.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var decoders = new Option<int>("--decode-threads") { Description = "Threads decoding images during inference.", DefaultValueFactory = _ => 1 };
+        var maxPixels = CommonOptions.MaxPixels();
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-size must be at least 1."); });
         decoders.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--decode-threads must be at least 1."); });
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--threads must be 0 or more."); });
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders, head,
+            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Scan first: a missing or empty folder fails before anything is created.
             var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
-            string collectionFolder = parse.GetValue(collection)!;
+            string collectionFolder = Path.GetFullPath(parse.GetValue(collection)!);
+            Directory.CreateDirectory(collectionFolder);
+            var journal = new DecodeJournal(collectionFolder);
             using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model), o => o with
             {
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
                 DecodeThreads = parse.GetValue(decoders),
+                DecodeJournal = journal,
+                Loader = o.Loader with { MaxPixels = parse.GetValue(maxPixels) },
             }), parse.GetValue(head) ?? FineTunedExtractor.HeadOf(collectionFolder));
             var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? extractor.Metadata.PreferredMetric;
             await using var store = EmbeddedCollection.OpenOrCreate(collectionFolder, extractor.Metadata.ToModelReference(),
                 chosenMetric, parse.GetValue(index)!);
-            var indexer = new FolderIndexer(store, extractor, new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels) });
+            var indexer = new FolderIndexer(store, extractor,
+                new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
                 progress => indexer.IndexAsync(scanned, progress, cancellationToken));
             Print(context, report, store.Info);
@@ -60,7 +67,7 @@ internal static class IndexCommand
 
     private static void Print(CliContext context, IndexingReport report, CollectionInfo info)
     {
-        foreach (var failure in report.Failures) context.Error.WriteLine($"skipped {failure.Path}: {failure.Reason}");
+        foreach (var failure in report.Failures) context.Error.WriteLine($"skipped {LineText.Escape(failure.Path)}: {failure.Reason}");
         var c = CultureInfo.InvariantCulture;
         context.Console.MarkupLine(string.Create(c,
             $"Indexed [bold]{report.Added}[/] new image(s) of {report.Scanned} in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1} images/s): " +

@@ -42,6 +42,7 @@ public sealed partial class EmbeddedCollection
         try
         {
             var removed = ids.Where(id => id >= 0 && id < _images.Count && _deleted.Add(id)).ToArray();
+            _deletedSinceCommit.UnionWith(removed);
             foreach (long id in removed) _idOfHash.Remove(_images[(int)id].Sha256);
             foreach (var index in _indexes.Values) index.Remove(removed);
             _dirty |= removed.Length > 0;
@@ -60,6 +61,7 @@ public sealed partial class EmbeddedCollection
         _gate.EnterWriteLock();
         try
         {
+            _filesBeforeCommit.TryAdd(path, _files.GetValueOrDefault(path));
             _files[path] = state;
             _dirty = true;
         }
@@ -86,10 +88,44 @@ public sealed partial class EmbeddedCollection
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Vectors first (append + flush), then a new metadata generation, then the manifest.</summary>
+    /// <summary>
+    /// Vectors first (append + flush), then a new metadata generation, then the manifest. When any
+    /// step fails (a full disk, a read-only file system) the changes since the last commit are undone
+    /// in memory too, so nothing is reported as stored that a restart would not find.
+    /// </summary>
     private void CommitCore()
     {
         if (!_dirty) return;
+        EmbeddedManifest manifest;
+        try
+        {
+            manifest = WriteCommit();
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            int lost = _images.Count - (int)_manifest.Rows;
+            RollBack();
+            throw new StorageException(
+                $"Cannot save collection '{_folder}' ({lost} image(s) since the last commit were not stored)", e);
+        }
+        string previousMetadata = _manifest.MetadataFile;
+        _manifest = manifest;
+        _pendingVectors.Clear();
+        _deletedSinceCommit.Clear();
+        _filesBeforeCommit.Clear();
+        _dirty = false;
+        try
+        {
+            File.Delete(Path.Combine(_folder, previousMetadata));
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            // The commit is durable; the stale generation is removed at the next open.
+        }
+    }
+
+    private EmbeddedManifest WriteCommit()
+    {
         string vectorsPath = Path.Combine(_folder, EmbeddedFormat.VectorsFile);
         using (var stream = new FileStream(vectorsPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16))
         {
@@ -102,7 +138,6 @@ public sealed partial class EmbeddedCollection
         var metadata = new EmbeddedMetadata(_images, [.. _deleted.Order()], _files);
         AtomicFile.Write(Path.Combine(_folder, metadataFile),
             s => JsonSerializer.Serialize(s, metadata, EmbeddedFormat.CompactJson));
-        string previousMetadata = _manifest.MetadataFile;
         var manifest = _manifest with
         {
             Rows = _images.Count,
@@ -110,12 +145,57 @@ public sealed partial class EmbeddedCollection
             MetadataFile = metadataFile,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
-        AtomicFile.Write(Path.Combine(_folder, EmbeddedFormat.ManifestFile),
-            s => JsonSerializer.Serialize(s, manifest, EmbeddedFormat.Json));
-        _manifest = manifest;
+        try
+        {
+            AtomicFile.Write(Path.Combine(_folder, EmbeddedFormat.ManifestFile),
+                s => JsonSerializer.Serialize(s, manifest, EmbeddedFormat.Json));
+        }
+        catch
+        {
+            TryDelete(Path.Combine(_folder, metadataFile));
+            throw;
+        }
+        return manifest;
+    }
+
+    /// <summary>Back to the last committed state: uncommitted rows, deletions and file states are forgotten.</summary>
+    private void RollBack()
+    {
+        int rows = (int)_manifest.Rows;
+        for (int i = rows; i < _images.Count; i++)
+        {
+            if (_idOfHash.TryGetValue(_images[i].Sha256, out long id) && id == i) _idOfHash.Remove(_images[i].Sha256);
+        }
+        _images.RemoveRange(rows, _images.Count - rows);
         _pendingVectors.Clear();
+        _deleted.RemoveWhere(id => id >= rows);
+        foreach (long id in _deletedSinceCommit.Where(id => id < rows))
+        {
+            _deleted.Remove(id);
+            _idOfHash[_images[(int)id].Sha256] = id;
+        }
+        _deletedSinceCommit.Clear();
+        foreach (var (path, before) in _filesBeforeCommit)
+        {
+            if (before is null) _files.Remove(path);
+            else _files[path] = before;
+        }
+        _filesBeforeCommit.Clear();
+        // The cached indexes saw the undone changes; they are rebuilt from the committed rows when next used.
+        foreach (var index in _indexes.Values) index.Dispose();
+        _indexes.Clear();
         _dirty = false;
-        File.Delete(Path.Combine(_folder, previousMetadata));
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+        }
     }
 
     private void EnsureWritable()

@@ -29,6 +29,14 @@ public sealed partial class EmbeddedCollection : ImageCollection
     private EmbeddedManifest _manifest;
     private bool _dirty;
 
+    // What changed since the last commit, so that a failed commit can be undone in memory: an id
+    // is confirmed to a caller only once it is durable.
+    private readonly HashSet<long> _deletedSinceCommit = [];
+    private readonly Dictionary<string, FileState?> _filesBeforeCommit = new(StringComparer.Ordinal);
+
+    // For a read-only instance: the manifest file as last seen, to notice another process's commits.
+    private (DateTime Written, long Length) _manifestSeen;
+
     private EmbeddedCollection(string folder, FileStream? lockStream, EmbeddedManifest manifest, EmbeddedMetadata metadata)
     {
         _folder = folder;
@@ -57,7 +65,14 @@ public sealed partial class EmbeddedCollection : ImageCollection
     {
         string full = Path.GetFullPath(folder);
         IndexFactory.Create(model.Dimension, indexSpec, metric).Dispose();
-        Directory.CreateDirectory(full);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            throw new StorageException($"Cannot create collection folder '{full}'", e);
+        }
         var lockStream = AcquireWriteLock(full);
         try
         {
@@ -172,9 +187,14 @@ public sealed partial class EmbeddedCollection : ImageCollection
             return new FileStream(Path.Combine(folder, EmbeddedFormat.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite,
                 FileShare.None);
         }
-        catch (IOException e)
+        catch (IOException e) when (e.HResult == 11 || e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("used by another process", StringComparison.OrdinalIgnoreCase))
         {
             throw new LookalikeException($"Collection '{folder}' is being written by another process; wait for it to finish.", e);
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            throw new StorageException($"Cannot open collection '{folder}' for writing ({EmbeddedFormat.LockFile})", e);
         }
     }
 
@@ -220,15 +240,40 @@ public sealed partial class EmbeddedCollection : ImageCollection
             throw new LookalikeException($"Collection '{folder}' is damaged: the manifest names {manifest.Rows} rows but fewer are stored.");
         if (writable)
         {
-            // Rows past the manifest's count belong to a commit that never finished.
-            if (actual > vectorBytes)
+            try
             {
-                using var stream = new FileStream(vectors.FullName, FileMode.Open, FileAccess.Write);
-                stream.SetLength(vectorBytes);
+                // Rows past the manifest's count belong to a commit that never finished.
+                if (actual > vectorBytes)
+                {
+                    using var stream = new FileStream(vectors.FullName, FileMode.Open, FileAccess.Write);
+                    stream.SetLength(vectorBytes);
+                }
+                AtomicFile.CleanTemporaries(folder);
+                RemoveOldGenerations(folder, manifest.MetadataFile);
             }
-            AtomicFile.CleanTemporaries(folder);
+            catch (Exception e) when (StorageException.IsStorageFailure(e))
+            {
+                throw new StorageException($"Cannot open collection '{folder}' for writing", e);
+            }
         }
-        return new EmbeddedCollection(folder, lockStream, manifest, metadata);
+        var collection = new EmbeddedCollection(folder, lockStream, manifest, metadata);
+        collection._manifestSeen = ManifestStamp(manifestPath);
+        return collection;
+    }
+
+    /// <summary>Metadata generations a crash left behind: only the one the manifest names is ever read.</summary>
+    private static void RemoveOldGenerations(string folder, string current)
+    {
+        foreach (string file in Directory.EnumerateFiles(folder, "metadata-*.json"))
+        {
+            if (!string.Equals(Path.GetFileName(file), current, StringComparison.Ordinal)) File.Delete(file);
+        }
+    }
+
+    private static (DateTime, long) ManifestStamp(string manifestPath)
+    {
+        var info = new FileInfo(manifestPath);
+        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
     }
 
     /// <inheritdoc/>

@@ -62,6 +62,12 @@ public enum ImageProblem
 
     /// <summary>A side is zero, or one side is absurdly longer than the other.</summary>
     AbsurdDimensions,
+
+    /// <summary>The image made the (isolated) native decoder crash.</summary>
+    CrashedDecoder,
+
+    /// <summary>Decoding took longer than allowed and was stopped.</summary>
+    TimedOut,
 }
 
 /// <summary>A collection opened with a model or dimension other than the one it was built with.</summary>
@@ -72,4 +78,40 @@ public sealed class ImageNotFoundException(long id) : LookalikeException($"The c
 {
     /// <summary>The id asked for.</summary>
     public long Id { get; } = id;
+}
+
+/// <summary>
+/// Storage that cannot be written or read: a full disk, a read-only file system, missing
+/// permissions. The message names the place and the system's reason.
+/// </summary>
+public sealed class StorageException : LookalikeException
+{
+    private const int NoSpace = 28;       // ENOSPC
+    private const int QuotaExceeded = 122; // EDQUOT
+
+    /// <summary>Creates the error for <paramref name="what"/> (e.g. "Cannot save collection 'X'") caused by <paramref name="inner"/>.</summary>
+    public StorageException(string what, Exception inner)
+        : base($"{what}: {ReasonOf(inner)}", inner)
+    {
+        IsFull = IsDiskFull(inner);
+    }
+
+    /// <summary>Whether the disk (or the user's quota) is full.</summary>
+    public bool IsFull { get; }
+
+    /// <summary>Whether <paramref name="e"/> reports a full disk or quota.</summary>
+    public static bool IsDiskFull(Exception e) =>
+        e is IOException && (e.HResult & 0xFFFF) is NoSpace or QuotaExceeded
+        || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="e"/> is a failure of the storage itself (I/O or permissions).</summary>
+    public static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException;
+
+    private static string ReasonOf(Exception e) => e switch
+    {
+        UnauthorizedAccessException => $"permission denied ({e.Message})",
+        _ when IsDiskFull(e) => "the disk is full",
+        _ => e.Message,
+    };
 }

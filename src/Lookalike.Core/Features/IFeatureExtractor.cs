@@ -26,7 +26,9 @@ public sealed record ImageInput(string Source, ReadOnlyMemory<byte> Bytes, objec
 /// <param name="Width">Decoded width in pixels (after EXIF orientation), 0 on error.</param>
 /// <param name="Height">Decoded height in pixels (after EXIF orientation), 0 on error.</param>
 /// <param name="Error">Why the image could not be used.</param>
-public sealed record FeatureResult(ImageInput Input, float[]? Features, int Width, int Height, string? Error)
+/// <param name="Problem">What kind of problem <see cref="Error"/> is, when the decoder said.</param>
+public sealed record FeatureResult(ImageInput Input, float[]? Features, int Width, int Height, string? Error,
+    Errors.ImageProblem? Problem = null)
 {
     /// <summary>Whether features were extracted.</summary>
     public bool Succeeded => Features is not null;

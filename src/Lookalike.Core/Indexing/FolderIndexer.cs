@@ -18,6 +18,18 @@ public sealed class FolderIndexerOptions
 
     /// <summary>Commit at least this often while images are being added.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Files larger than this are skipped without being read whole.</summary>
+    public long MaxFileBytes { get; init; } = BoundedFileReader.DefaultMaxBytes;
+
+    /// <summary>How long reading one file may take.</summary>
+    public TimeSpan ReadTimeout { get; init; } = BoundedFileReader.DefaultTimeout;
+
+    /// <summary>
+    /// The journal the extractor's decoder writes (see <see cref="DecodeJournal"/>): files that
+    /// stopped an earlier run inside the decoder are skipped and named until they change.
+    /// </summary>
+    public DecodeJournal? Journal { get; init; }
 }
 
 /// <summary>A file that could not be indexed, and why.</summary>
@@ -53,6 +65,9 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
 
     private sealed record Pending(string Path, FileState State, string? Label);
 
+    /// <summary>Byte-identical copies of a file being extracted: settled with its result (added, or failed alike).</summary>
+    private readonly Dictionary<string, List<Pending>> _twins = new(StringComparer.Ordinal);
+
     /// <summary>Indexes every image under <paramref name="folder"/>.</summary>
     /// <exception cref="Errors.LookalikeException">when the folder is missing or has no images.</exception>
     public Task<IndexingReport> IndexAsync(string folder, IProgress<ProgressUpdate>? progress = null,
@@ -66,7 +81,8 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
         var clock = Stopwatch.StartNew();
         var files = folder.Images;
         var tally = new Tally();
-        var failures = new List<IndexingFailure>();
+        var failures = folder.Skipped.Select(s => new IndexingFailure(s.Path, s.Reason)).ToList();
+        _twins.Clear();
         void Step(string? detail) =>
             progress?.Report(new ProgressUpdate("Indexing", Interlocked.Increment(ref tally.Done), files.Count, detail));
 
@@ -78,10 +94,16 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
             await foreach (var result in extractor.ExtractStreamAsync(inputs, cancellationToken))
             {
                 var pending = (Pending)result.Input.Tag!;
+                var twins = TakeTwins(pending.State.Sha256);
                 if (!result.Succeeded)
                 {
-                    lock (failures) failures.Add(new IndexingFailure(pending.Path, result.Error!));
+                    lock (failures)
+                    {
+                        failures.Add(new IndexingFailure(pending.Path, result.Error!));
+                        failures.AddRange(twins.Select(t => new IndexingFailure(t.Path, $"{result.Error} (same content as {pending.Path})")));
+                    }
                     Step(pending.Path);
+                    foreach (var twin in twins) Step(twin.Path);
                     continue;
                 }
                 var (_, added) = await collection.AddAsync(new NewImage(pending.Path, pending.State.Sha256, pending.Label,
@@ -89,6 +111,12 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                 await collection.RecordFileStateAsync(pending.Path, pending.State, cancellationToken);
                 Interlocked.Increment(ref added ? ref tally.Added : ref tally.Duplicates);
                 Step(pending.Path);
+                foreach (var twin in twins)
+                {
+                    await collection.RecordFileStateAsync(twin.Path, twin.State, cancellationToken);
+                    Interlocked.Increment(ref tally.Duplicates);
+                    Step(twin.Path);
+                }
                 if (++uncommitted >= _options.CommitEvery || sinceCommit.Elapsed >= _options.CommitInterval)
                 {
                     await collection.CommitAsync(CancellationToken.None);
@@ -104,6 +132,22 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
         }
         return new IndexingReport(files.Count, tally.Unchanged, tally.Added, tally.Duplicates, tally.Replaced, failures, folder.Ignored,
             clock.Elapsed);
+    }
+
+    /// <summary>Queues <paramref name="twin"/> behind the copy being extracted; false when that copy is already settled.</summary>
+    private bool AddTwin(Pending twin)
+    {
+        lock (_twins)
+        {
+            if (!_twins.TryGetValue(twin.State.Sha256, out var waiting)) return false;
+            waiting.Add(twin);
+            return true;
+        }
+    }
+
+    private List<Pending> TakeTwins(string sha256)
+    {
+        lock (_twins) return _twins.Remove(sha256, out var waiting) ? waiting : [];
     }
 
     /// <summary>Counters shared by the file reader and the result loop, which run concurrently.</summary>
@@ -133,14 +177,21 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                 step(null);
                 continue;
             }
+            if (_options.Journal?.HasCrashed(path, info.Length, info.LastWriteTimeUtc.Ticks) == true)
+            {
+                lock (failures)
+                    failures.Add(new IndexingFailure(path, "stopped an earlier run while it was being decoded; skipped until the file changes"));
+                step(path);
+                continue;
+            }
             byte[] bytes;
             try
             {
-                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+                bytes = await BoundedFileReader.ReadAsync(path, _options.MaxFileBytes, _options.ReadTimeout, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (UnreadableFileException e)
             {
-                lock (failures) failures.Add(new IndexingFailure(path, $"cannot read file: {e.Message}"));
+                lock (failures) failures.Add(new IndexingFailure(path, e.Reason));
                 step(path);
                 continue;
             }
@@ -153,14 +204,20 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                 await collection.DeleteAsync([old.Id], cancellationToken);
                 Interlocked.Increment(ref tally.Replaced);
             }
-            if (!seenThisRun.Add(sha) || await collection.FindByHashAsync(sha, cancellationToken) is not null)
+            string? label = _options.LabelsFromFolders ? ImageFiles.LabelFromFolder(root, path) : null;
+            if (!seenThisRun.Add(sha))
+            {
+                // Its twin is still being extracted: whether this copy is a duplicate or a failure is known then.
+                if (AddTwin(new Pending(path, state, label))) continue;
+            }
+            if (await collection.FindByHashAsync(sha, cancellationToken) is not null)
             {
                 await collection.RecordFileStateAsync(path, state, cancellationToken);
                 Interlocked.Increment(ref tally.Duplicates);
                 step(null);
                 continue;
             }
-            string? label = _options.LabelsFromFolders ? ImageFiles.LabelFromFolder(root, path) : null;
+            lock (_twins) _twins[sha] = [];
             yield return new ImageInput(path, bytes, new Pending(path, state, label));
         }
     }

@@ -83,7 +83,7 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
     {
         int rows = values.Length / dimension;
         string labelsPath = path + ".labels.txt";
-        string?[] labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Length == 0 ? null : l).ToArray() : new string?[rows];
+        string?[] labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Length == 0 ? null : LineText.Unescape(l)).ToArray() : new string?[rows];
         if (labels.Length != rows) throw new LookalikeException($"'{labelsPath}' has {labels.Length} lines for {rows} vectors.");
         return new LabeledVectors(path, dimension, values, labels, Enumerable.Range(0, rows).Select(i => $"{Path.GetFileName(path)}[{i}]").ToArray());
     }

@@ -1,4 +1,5 @@
 using Lookalike.Errors;
+using Lookalike.IO;
 
 namespace Lookalike.Onnx.Imaging;
 
@@ -33,11 +34,11 @@ public sealed class ImageChecker(ImageLoader loader)
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = BoundedFileReader.ReadAsync(path).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (UnreadableFileException e)
         {
-            return new ImageFinding(path, "unreadable", e.Message, false);
+            return new ImageFinding(path, "unreadable", e.Reason, false);
         }
         try
         {

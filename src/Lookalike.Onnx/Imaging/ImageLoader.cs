@@ -9,7 +9,7 @@ namespace Lookalike.Onnx.Imaging;
 /// network's input size. Large JPEGs are decoded at a reduced scale first.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public sealed class ImageLoader(ImageLoaderOptions? options = null)
+public sealed class ImageLoader(ImageLoaderOptions? options = null) : IImageDecoder
 {
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
     private readonly ImageLoaderOptions _options = options ?? new ImageLoaderOptions();
@@ -18,7 +18,7 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
     /// <exception cref="ImageDecodeException">when the bytes are not a supported image.</exception>
     public (string Format, int Width, int Height) Probe(ReadOnlySpan<byte> encoded, string source)
     {
-        using var data = SKData.CreateCopy(encoded);
+        using var data = CopyOf(encoded, source);
         using var codec = OpenCodec(data, source);
         var (w, h) = Oriented(codec.Info.Width, codec.Info.Height, codec.EncodedOrigin);
         return (codec.EncodedFormat.ToString().ToLowerInvariant(), w, h);
@@ -28,7 +28,7 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
     /// <exception cref="ImageDecodeException">when the image is empty, unsupported, corrupt, truncated or too large.</exception>
     public DecodedImage Load(ReadOnlySpan<byte> encoded, string source, int width, int height)
     {
-        using var data = SKData.CreateCopy(encoded);
+        using var data = CopyOf(encoded, source);
         using var codec = OpenCodec(data, source);
         var origin = codec.EncodedOrigin;
         bool swaps = SwapsAxes(origin);
@@ -69,6 +69,13 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
         return new DecodedImage(pixels, width, height, originalWidth, originalHeight);
     }
 
+    private static SKData CopyOf(ReadOnlySpan<byte> encoded, string source)
+    {
+        // The header is checked before the bytes are copied into native memory.
+        ImageHeader.Read(encoded, source);
+        return SKData.CreateCopy(encoded);
+    }
+
     /// <summary>Flips or zooms the canvas about its centre before the image is drawn.</summary>
     private void Augment(SKCanvas canvas, int width, int height)
     {
@@ -86,33 +93,37 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null)
         }
     }
 
+    /// <summary>
+    /// The managed header check comes first: only documented formats within the limits reach the
+    /// native decoder, which must never see a container or a pixel bomb.
+    /// </summary>
     private SKCodec OpenCodec(SKData data, string source)
     {
-        if (data.Size == 0) throw new ImageDecodeException(source, "empty file (0 bytes)", ImageProblem.Empty);
+        var header = ImageHeader.Read(data.AsSpan(), source);
+        _options.EnsureWithinLimits(header.Width, header.Height, source);
         var codec = SKCodec.Create(new SKMemoryStream(data), out var result);
         if (codec is null)
         {
             throw result == SKCodecResult.IncompleteInput
                 ? new ImageDecodeException(source, "truncated image data (the header is incomplete)", ImageProblem.Truncated)
-                : new ImageDecodeException(source, "not a recognised image format (supported: JPEG, PNG, GIF, BMP, WebP)",
-                    ImageProblem.Unsupported);
+                : new ImageDecodeException(source, $"corrupt {header.Format.ToUpperInvariant()} data ({result})");
         }
-        var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > _options.MaxPixels)
+        try
+        {
+            string decoded = codec.EncodedFormat.ToString().ToLowerInvariant();
+            if (decoded != header.Format)
+            {
+                throw new ImageDecodeException(source,
+                    $"the file starts like {header.Format.ToUpperInvariant()} but decodes as {decoded.ToUpperInvariant()}", ImageProblem.Unsupported);
+            }
+            _options.EnsureWithinLimits(codec.Info.Width, codec.Info.Height, source);
+            return codec;
+        }
+        catch
         {
             codec.Dispose();
-            throw new ImageDecodeException(source,
-                $"image dimensions {info.Width}×{info.Height} are outside the accepted range (at most {_options.MaxPixels:N0} pixels)",
-                ImageProblem.TooLarge);
+            throw;
         }
-        if (Math.Max(info.Width, info.Height) > (long)_options.MaxAspectRatio * Math.Min(info.Width, info.Height))
-        {
-            codec.Dispose();
-            throw new ImageDecodeException(source,
-                $"absurd image dimensions {info.Width}×{info.Height} (one side more than {_options.MaxAspectRatio} times the other)",
-                ImageProblem.AbsurdDimensions);
-        }
-        return codec;
     }
 
     /// <summary>The smallest size the codec can decode to directly that still covers <paramref name="w"/>×<paramref name="h"/>.</summary>

@@ -12,6 +12,7 @@ internal sealed class OnnxGraphBuilder
 {
     public const int Opset = 13;
     private readonly List<OnnxProto.NodeProto> _nodes = [];
+    private readonly HashSet<string> _nodeNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long[] Dims, float[] Values)> _floats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long[]> _int64s = new(StringComparer.Ordinal);
     private readonly List<OnnxProto.ValueInfoProto> _inputs = [];
@@ -33,7 +34,11 @@ internal sealed class OnnxGraphBuilder
 
     public OnnxProto.NodeProto AddNode(string opType, string name, string[] inputs, string output, params OnnxProto.AttributeProto[] attributes)
     {
-        var node = new OnnxProto.NodeProto { OpType = opType, Name = name };
+        // ONNX requires unique node names; a layer may become several nodes (a Conv and its fused
+        // activation), so a repeated name gets the operator appended, then a number.
+        string unique = name;
+        for (int n = 2; !_nodeNames.Add(unique); n++) unique = n == 2 ? $"{name}/{opType}" : $"{name}/{opType}{n}";
+        var node = new OnnxProto.NodeProto { OpType = opType, Name = unique };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);

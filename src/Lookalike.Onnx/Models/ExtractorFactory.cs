@@ -27,7 +27,8 @@ public static class ExtractorFactory
         {
             modelPath = ModelLocator.Resolve(explicitModel);
         }
-        var options = OnnxFeatureExtractorOptions.ResNet50Keras(modelPath);
+        // Messages and manifests name the model by its own file, not by its preprocessing profile.
+        var options = OnnxFeatureExtractorOptions.ResNet50Keras(modelPath) with { ModelId = Path.GetFileNameWithoutExtension(modelPath) };
         return new OnnxFeatureExtractor(tune is null ? options : tune(options));
     }
 }

@@ -22,7 +22,7 @@ internal static class ImageEndpoints
     {
         var group = app.MapGroup("/api/images").WithTags("Images");
         group.MapGet("/{id:long}", OriginalAsync).WithName("GetImage").WithSummary("The original image file.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapGet("/{id:long}/thumbnail", ThumbnailAsync).WithName("GetThumbnail")
             .WithSummary("A JPEG preview (made once, then cached).").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", AddAsync).WithName("AddImage")
@@ -33,11 +33,12 @@ internal static class ImageEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
-    private static async Task<PhysicalFileHttpResult> OriginalAsync(long id, CollectionHost host, CancellationToken cancellationToken)
+    private static async Task<FileContentHttpResult> OriginalAsync(long id, CollectionHost host, CancellationToken cancellationToken)
     {
         var image = await FindAsync(host, id, cancellationToken);
-        return TypedResults.PhysicalFile(ImageFileReader.ExistingPath(image), ImageFileReader.ContentTypeOf(image.Path),
-            entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""));
+        // The bytes served are the bytes checked: nothing is re-opened between the check and the answer.
+        byte[] bytes = await ImageFileReader.ReadAsync(host.Collection, image, cancellationToken);
+        return TypedResults.File(bytes, ImageFileReader.ContentTypeOf(bytes), entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""));
     }
 
     private static async Task<PhysicalFileHttpResult> ThumbnailAsync(long id, CollectionHost host, ThumbnailCache thumbnails,
@@ -58,30 +59,12 @@ internal static class ImageEndpoints
                 "This server does not add uploads to its collection; start it with --allow-uploads-to-collection to allow it.");
         }
         var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
-        string sha256 = FileHash.Sha256Of(upload.Bytes);
-        if (await host.Collection.FindByHashAsync(sha256, cancellationToken) is { } existing)
-            return TypedResults.Ok(new AddedImage(existing.Id, false, existing.Path));
-        float[] features = await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
-        string folder = host.Options.UploadsFolder is { Length: > 0 } chosen
-            ? Path.GetFullPath(chosen)
-            : Path.Combine(host.Options.Collection!, "uploads");
-        string path = Path.Combine(Path.GetFullPath(folder), $"{sha256}.{Extension(upload.Format)}");
-        AtomicFile.Write(path, s => s.Write(upload.Bytes));
-        string? label = upload.Form["label"] is { Count: > 0 } given && !string.IsNullOrWhiteSpace(given) ? given.ToString() : null;
-        var (id, added) = await host.Collection.AddAsync(
-            new NewImage(path, sha256, label, upload.Bytes.Length, upload.Width, upload.Height, features), cancellationToken);
-        await host.Collection.CommitAsync(cancellationToken);
+        string? label = UploadReader.LabelOf(upload.Form);
+        var (id, added, path) = await host.AddUploadAsync(upload, label, cancellationToken);
         var body = new AddedImage(id, added, path);
         return added ? TypedResults.Created($"/api/images/{id}", body) : TypedResults.Ok(body);
     }
 
     private static async Task<ImageRecord> FindAsync(CollectionHost host, long id, CancellationToken cancellationToken) =>
         await host.Collection.GetAsync(id, cancellationToken) ?? throw new ImageNotFoundException(id);
-
-    private static string Extension(string format) => format switch
-    {
-        "jpeg" => "jpg",
-        "png" or "gif" or "bmp" or "webp" => format,
-        _ => "img",
-    };
 }

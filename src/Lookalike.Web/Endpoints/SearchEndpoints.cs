@@ -35,7 +35,7 @@ internal static class SearchEndpoints
         var clock = Stopwatch.StartNew();
         var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
         var options = SearchChoices.Parse(host, upload.Form["k"], upload.Form["metric"], upload.Form["index"]);
-        float[] query = await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
+        float[] query = (await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken)).Features!;
         var response = await host.Collection.SearchAsync(query, options, cancellationToken);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }

@@ -2,8 +2,10 @@ using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
+using Lookalike.IO;
 using Lookalike.Onnx;
 using Lookalike.Onnx.Imaging;
+using Lookalike.Onnx.Imaging.Isolation;
 using Lookalike.Onnx.Models;
 using Lookalike.Search;
 using Lookalike.Training.Heads;
@@ -15,11 +17,13 @@ namespace Lookalike.Web.Hosting;
 /// What the server serves: the collection, the model that featurises query images, and the two
 /// index choices (exact scan and an approximate index). Opened once at start-up.
 /// </summary>
-internal sealed class CollectionHost : IAsyncDisposable
+internal sealed partial class CollectionHost : IAsyncDisposable
 {
     private readonly SemaphoreSlim _extractions;
+    private readonly SemaphoreSlim _uploads = new(1);
     private readonly IFeatureExtractor _extractor;
     private readonly EmbeddedCollection _collection;
+    private readonly IsolatedImageDecoder? _decoder;
 
     public CollectionHost(IOptions<SearchServerOptions> options)
     {
@@ -32,9 +36,21 @@ internal sealed class CollectionHost : IAsyncDisposable
             throw new LookalikeException(
                 $"'{folder}' holds no collection. Index a folder into it first: lookalike index FOLDER --collection {folder}");
         }
-        var loaderOptions = new ImageLoaderOptions { MaxPixels = Options.MaxPixels };
-        _extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(folder, Options.Model, o => o with { Loader = loaderOptions }),
-            FineTunedExtractor.HeadOf(folder));
+        LoaderOptions = new ImageLoaderOptions { MaxPixels = Options.MaxPixels };
+        // Uploads are untrusted: the native decoder runs in worker processes, never in the server's.
+        _decoder = Options.DecodeInWorkerProcess ? new IsolatedImageDecoder(DecoderOptions(Options, LoaderOptions)) : null;
+        IImageDecoder decoder = _decoder is null ? new ImageLoader(LoaderOptions) : _decoder;
+        try
+        {
+            _extractor = FineTunedExtractor.Wrap(
+                ExtractorFactory.ForCollection(folder, Options.Model, o => o with { Loader = LoaderOptions, Decoder = decoder }),
+                FineTunedExtractor.HeadOf(folder));
+        }
+        catch
+        {
+            _decoder?.Dispose();
+            throw;
+        }
         try
         {
             var model = _extractor.Metadata.ToModelReference();
@@ -46,17 +62,97 @@ internal sealed class CollectionHost : IAsyncDisposable
         catch
         {
             _extractor.Dispose();
+            _decoder?.Dispose();
             throw;
         }
-        Loader = new ImageLoader(loaderOptions);
-        Thumbnailer = new Thumbnailer(Loader);
+        Thumbnailer = new Thumbnailer(decoder);
         Searcher = new ImageSearcher(_collection, _extractor);
         _extractions = new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentExtractions));
         var info = _collection.Info;
         ApproximateIndex = Options.ApproximateIndex
             ?? (Flat.IsSpec(info.IndexSpec) ? DefaultApproximateIndex(info.Metric) : info.IndexSpec);
         IndexFactory.Create(info.Model.Dimension, ApproximateIndex, info.Metric).Dispose();
+        if (Options.AllowUploadsToCollection) RemoveOrphanUploads();
     }
+
+    /// <summary>Where accepted uploads are stored.</summary>
+    public string UploadsFolder => Options.UploadsFolder is { Length: > 0 } chosen
+        ? Path.GetFullPath(chosen)
+        : Path.Combine(Path.GetFullPath(Options.Collection!), "uploads");
+
+    /// <summary>
+    /// Stores an upload content-addressed in <see cref="UploadsFolder"/>, adds it and commits. One
+    /// upload is added at a time, so an id is answered only once it is durable; when the commit fails
+    /// (a full disk) the file written for it is removed again and the collection is as before.
+    /// </summary>
+    /// <returns>The image's id, whether it was new, and where its file is.</returns>
+    public async Task<(long Id, bool Added, string Path)> AddUploadAsync(Upload upload, string? label, CancellationToken cancellationToken)
+    {
+        string sha256 = FileHash.Sha256Of(upload.Bytes);
+        await _uploads.WaitAsync(cancellationToken);
+        try
+        {
+            if (await _collection.FindByHashAsync(sha256, cancellationToken) is { } existing) return (existing.Id, false, existing.Path);
+            var extracted = await ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
+            string path = Path.Combine(UploadsFolder, $"{sha256}.{ExtensionOf(upload.Format)}");
+            bool existed = File.Exists(path);
+            try
+            {
+                AtomicFile.Write(path, s => s.Write(upload.Bytes));
+                var written = new FileInfo(path);
+                var (id, added) = await _collection.AddAsync(
+                    new NewImage(path, sha256, label, upload.Bytes.Length, extracted.Width, extracted.Height, extracted.Features!),
+                    CancellationToken.None);
+                await _collection.RecordFileStateAsync(path, new FileState(written.Length, written.LastWriteTimeUtc.Ticks, sha256),
+                    CancellationToken.None);
+                await _collection.CommitAsync(CancellationToken.None);
+                return (id, added, path);
+            }
+            catch (Exception e) when (StorageException.IsStorageFailure(e) || e is StorageException)
+            {
+                if (!existed) DeleteQuietly(path);
+                throw e as StorageException ?? new StorageException($"Cannot store the upload in '{UploadsFolder}'", e);
+            }
+        }
+        finally
+        {
+            _uploads.Release();
+        }
+    }
+
+    /// <summary>Upload files no image refers to (left by a crash between writing the file and the commit).</summary>
+    private void RemoveOrphanUploads()
+    {
+        string folder = UploadsFolder;
+        if (!Directory.Exists(folder)) return;
+        var referenced = _collection.ListAsync().ToBlockingEnumerable().Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(folder))
+        {
+            // Only files named as uploads are named: content hash and a format's extension.
+            if (UploadFileName().IsMatch(Path.GetFileName(file)) && !referenced.Contains(file)) DeleteQuietly(file);
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            // Removed at the next start.
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{64}\\.(jpg|png|gif|bmp|webp)$")]
+    private static partial System.Text.RegularExpressions.Regex UploadFileName();
+
+    /// <summary>Takes in commits another process made to a collection this server opened read-only.</summary>
+    /// <returns>Whether there was a new commit.</returns>
+    public bool FollowCommits() => _collection.Refresh();
+
+    private static string ExtensionOf(string format) => format == "jpeg" ? "jpg" : format;
 
     /// <summary>The settings the server runs with.</summary>
     public SearchServerOptions Options { get; }
@@ -65,7 +161,10 @@ internal sealed class CollectionHost : IAsyncDisposable
     public ImageCollection Collection => _collection;
 
     /// <summary>Decoder limits for uploads (the header is checked before anything is decoded).</summary>
-    public ImageLoader Loader { get; }
+    public ImageLoaderOptions LoaderOptions { get; }
+
+    /// <summary>The worker processes decoding uploads, unless decoding runs in-process.</summary>
+    public IsolatedImageDecoder? IsolatedDecoder => _decoder;
 
     /// <summary>Makes the previews.</summary>
     public Thumbnailer Thumbnailer { get; }
@@ -82,18 +181,42 @@ internal sealed class CollectionHost : IAsyncDisposable
     /// <summary>The index behind the "exact" choice.</summary>
     public static string ExactIndex => Flat.TypeName;
 
-    /// <summary>Extracts features of an upload; at most <see cref="SearchServerOptions.MaxConcurrentExtractions"/> at a time.</summary>
-    public async Task<float[]> ExtractAsync(ImageInput image, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extracts features of an upload, with its size after EXIF orientation; at most
+    /// <see cref="SearchServerOptions.MaxConcurrentExtractions"/> at a time.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">when the image cannot be used.</exception>
+    public async Task<FeatureResult> ExtractAsync(ImageInput image, CancellationToken cancellationToken)
     {
         await _extractions.WaitAsync(cancellationToken);
         try
         {
-            return await _extractor.ExtractAsync([image], cancellationToken);
+            await foreach (var result in _extractor.ExtractStreamAsync(One(image), cancellationToken))
+            {
+                return result.Succeeded
+                    ? result
+                    : throw new ImageDecodeException(image.Source, result.Error!, result.Problem ?? ImageProblem.Corrupt);
+            }
+            throw new InvalidOperationException("The extractor returned no result.");
         }
         finally
         {
             _extractions.Release();
         }
+    }
+
+    private static async IAsyncEnumerable<ImageInput> One(ImageInput image)
+    {
+        await Task.CompletedTask;
+        yield return image;
+    }
+
+    private static IsolatedDecoderOptions DecoderOptions(SearchServerOptions options, ImageLoaderOptions loader)
+    {
+        var installed = options.DecoderWorkerCommand is { Length: > 0 } command
+            ? new IsolatedDecoderOptions { FileName = command[0], Arguments = command[1..] }
+            : IsolatedDecoderOptions.Installed();
+        return installed with { Loader = loader, Workers = Math.Max(1, options.MaxConcurrentExtractions) };
     }
 
     /// <summary>Builds both indexes now, so that the first query does not pay for it.</summary>
@@ -111,6 +234,8 @@ internal sealed class CollectionHost : IAsyncDisposable
         await _collection.DisposeAsync();
         _extractor.Dispose();
         _extractions.Dispose();
+        _uploads.Dispose();
+        _decoder?.Dispose();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Lookalike.Errors;
+using Lookalike.IO;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -29,11 +30,18 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         RequestProblemException e => (e.Status, e.Title, e.Message),
         ImageDecodeException { Problem: ImageProblem.Unsupported } e =>
             (StatusCodes.Status415UnsupportedMediaType, "Not a supported image", e.Message),
+        ImageDecodeException { Problem: ImageProblem.CrashedDecoder or ImageProblem.TimedOut } e =>
+            (StatusCodes.Status422UnprocessableEntity, "Image could not be processed", e.Message),
         ImageDecodeException { Problem: ImageProblem.TooLarge } e =>
             (StatusCodes.Status413PayloadTooLarge, "Image too large", e.Message),
         ImageDecodeException e => (StatusCodes.Status400BadRequest, "Image cannot be decoded", e.Message),
         ImageNotFoundException e => (StatusCodes.Status404NotFound, "No such image", e.Message),
         CollectionMismatchException e => (StatusCodes.Status500InternalServerError, "Server misconfigured", e.Message),
+        StorageException { IsFull: true } e => (StatusCodes.Status507InsufficientStorage, "Storage full", e.Message),
+        StorageException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
+        UnreadableFileException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
+        _ when StorageException.IsDiskFull(exception) =>
+            (StatusCodes.Status507InsufficientStorage, "Storage full", "The server's disk is full; nothing was stored."),
         LookalikeException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
         BadHttpRequestException e => (e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Upload too large" : "Bad request",
             e.Message),

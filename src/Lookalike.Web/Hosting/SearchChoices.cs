@@ -2,6 +2,7 @@ using System.Globalization;
 using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Indexes;
+using Lookalike.IO;
 using Microsoft.AspNetCore.Http;
 
 namespace Lookalike.Web.Hosting;
@@ -18,7 +19,7 @@ internal static class SearchChoices
         if (!string.IsNullOrWhiteSpace(k) &&
             (!int.TryParse(k, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) || count < 1 || count > host.Options.MaxK))
         {
-            throw BadRequest("k out of range", $"k must be a whole number from 1 to {host.Options.MaxK} (was '{k}').");
+            throw BadRequest("k out of range", $"k must be a whole number from 1 to {host.Options.MaxK} (was '{LineText.Short(k)}').");
         }
         DistanceMetric? chosenMetric = null;
         if (!string.IsNullOrWhiteSpace(metric))
@@ -27,16 +28,16 @@ internal static class SearchChoices
             {
                 chosenMetric = DistanceMetrics.Parse(metric);
             }
-            catch (LookalikeException e)
+            catch (LookalikeException)
             {
-                throw BadRequest("Unknown metric", e.Message);
+                throw BadRequest("Unknown metric", $"metric must be 'l2' or 'cosine' (was '{LineText.Short(metric)}').");
             }
         }
         string spec = (index?.Trim().ToLowerInvariant()) switch
         {
             null or "" or Exact => CollectionHost.ExactIndex,
             Approximate => host.ApproximateIndex,
-            _ => throw BadRequest("Unknown index", $"index must be '{Exact}' or '{Approximate}' (was '{index}')."),
+            _ => throw BadRequest("Unknown index", $"index must be '{Exact}' or '{Approximate}' (was '{LineText.Short(index)}')."),
         };
         return new SearchOptions(count, chosenMetric, spec);
     }

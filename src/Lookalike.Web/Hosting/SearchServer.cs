@@ -39,10 +39,17 @@ public static class SearchServer
         services.AddOptions<SearchServerOptions>().Bind(configuration.GetSection(SearchServerOptions.Section));
         services.AddSingleton<CollectionHost>();
         services.AddSingleton<ThumbnailCache>();
+        services.AddHostedService<CollectionFollower>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SearchServerOptions>>((kestrel, options) =>
             kestrel.Limits.MaxRequestBodySize = options.Value.MaxUploadBytes + UploadReader.FormOverhead);
         services.AddOptions<FormOptions>().Configure<IOptions<SearchServerOptions>>((form, options) =>
-            form.MultipartBodyLengthLimit = options.Value.MaxUploadBytes + UploadReader.FormOverhead);
+        {
+            form.MultipartBodyLengthLimit = options.Value.MaxUploadBytes + UploadReader.FormOverhead;
+            form.ValueCountLimit = UploadReader.MaxFields;
+            form.ValueLengthLimit = UploadReader.MaxFieldLength;
+            form.KeyLengthLimit = UploadReader.MaxFieldLength;
+            form.MultipartHeadersLengthLimit = UploadReader.MaxPartHeaderBytes;
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();

@@ -28,7 +28,7 @@ public sealed class SearchServerOptions
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
 
     /// <summary>Largest accepted image in pixels (read from the header, before decoding).</summary>
-    public long MaxPixels { get; set; } = 50_000_000;
+    public long MaxPixels { get; set; } = Onnx.Imaging.ImageLoaderOptions.DefaultMaxPixels;
 
     /// <summary>Largest k a search may ask for.</summary>
     public int MaxK { get; set; } = 100;
@@ -38,6 +38,15 @@ public sealed class SearchServerOptions
 
     /// <summary>Longer side of thumbnails in pixels.</summary>
     public int ThumbnailSize { get; set; } = 256;
+
+    /// <summary>
+    /// Decode uploads in worker processes (<c>lookalike-decoder</c>), so that a file that crashes the
+    /// native decoder costs a worker, not the server (on by default; off only to measure its cost).
+    /// </summary>
+    public bool DecodeInWorkerProcess { get; set; } = true;
+
+    /// <summary>Program and arguments of the decoding worker (default: the <c>lookalike-decoder</c> shipped beside the server).</summary>
+    public string[]? DecoderWorkerCommand { get; set; }
 
     /// <summary>Feature extractions run at once; more requests wait (each extraction already uses every core).</summary>
     public int MaxConcurrentExtractions { get; set; } = 2;

@@ -21,8 +21,8 @@ internal sealed class ThumbnailCache(CollectionHost host)
         int size = host.Options.ThumbnailSize;
         string path = Path.Combine(_folder, $"{image.Sha256}-{size}.jpg");
         if (File.Exists(path)) return path;
-        byte[] original = await ImageFileReader.ReadAsync(image, cancellationToken);
-        byte[] jpeg = host.Thumbnailer.MakeJpeg(original, image.Path, size);
+        byte[] original = await ImageFileReader.ReadAsync(host.Collection, image, cancellationToken);
+        byte[] jpeg = host.Thumbnailer.MakeJpeg(original, image.Path, image.Width, image.Height, size);
         AtomicFile.Write(path, s => s.Write(jpeg));
         return path;
     }
