@@ -47,7 +47,7 @@ public sealed class BadInputTests(SearchAppFactory app)
     [SharedDataFact]
     public async Task An_image_over_the_pixel_limit_gets_413_from_its_header()
     {
-        byte[] png = LargePng.Create(8000, 7000); // 56 MP; 168 MB if it were decoded
+        byte[] png = HostileImages.BlackPng(8000, 7000); // 56 MP; 168 MB if it were decoded
         Assert.True(png.Length < 2_000_000);
         string detail = await Problems.AssertProblemAsync(
             await app.CreateClient().PostAsync("/api/search", Problems.Form(png, "huge.png")), HttpStatusCode.RequestEntityTooLarge);

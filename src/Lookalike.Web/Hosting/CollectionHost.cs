@@ -216,7 +216,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         var installed = options.DecoderWorkerCommand is { Length: > 0 } command
             ? new IsolatedDecoderOptions { FileName = command[0], Arguments = command[1..] }
             : IsolatedDecoderOptions.Installed();
-        return installed with { Loader = loader, Workers = Math.Max(1, options.MaxConcurrentExtractions) };
+        return installed with { Loader = loader, Workers = Math.Max(1, options.MaxConcurrentExtractions), Timeout = options.DecodeTimeout };
     }
 
     /// <summary>Builds both indexes now, so that the first query does not pay for it.</summary>

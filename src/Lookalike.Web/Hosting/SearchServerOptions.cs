@@ -48,6 +48,9 @@ public sealed class SearchServerOptions
     /// <summary>Program and arguments of the decoding worker (default: the <c>lookalike-decoder</c> shipped beside the server).</summary>
     public string[]? DecoderWorkerCommand { get; set; }
 
+    /// <summary>How long decoding one upload may take before its worker is stopped (the request gets 422).</summary>
+    public TimeSpan DecodeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Feature extractions run at once; more requests wait (each extraction already uses every core).</summary>
     public int MaxConcurrentExtractions { get; set; } = 2;
 }
