@@ -102,7 +102,7 @@ internal static class UploadReader
         if (message.Contains("body length", StringComparison.OrdinalIgnoreCase)) return TooLarge(null, limit);
         if (message.Contains("value count", StringComparison.OrdinalIgnoreCase))
             return Bad("Too many form fields", $"A request may have at most {MaxFields} form fields.");
-        if (message.Contains("headers", StringComparison.OrdinalIgnoreCase))
+        if (message.Contains("headers", StringComparison.OrdinalIgnoreCase) || message.Contains("line length", StringComparison.OrdinalIgnoreCase))
             return Bad("Form part headers too long", $"The headers of one form part may be at most {MaxPartHeaderBytes:N0} bytes.");
         if (message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
             return Bad("Form field too long", $"A form field's name or value may be at most {MaxFieldLength:N0} characters.");
