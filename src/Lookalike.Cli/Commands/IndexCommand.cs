@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
 using Lookalike.Collections;
+using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Indexing;
@@ -42,8 +43,16 @@ internal static class IndexCommand
             // Scan first: a missing or empty folder fails before anything is created.
             var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
             string collectionFolder = Path.GetFullPath(parse.GetValue(collection)!);
-            Directory.CreateDirectory(collectionFolder);
-            var journal = new DecodeJournal(collectionFolder);
+            DecodeJournal journal;
+            try
+            {
+                Directory.CreateDirectory(collectionFolder);
+                journal = new DecodeJournal(collectionFolder);
+            }
+            catch (Exception e) when (StorageException.IsStorageFailure(e))
+            {
+                throw new StorageException($"Cannot write collection folder '{collectionFolder}'", e);
+            }
             using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model), o => o with
             {
                 BatchSize = parse.GetValue(batch),
