@@ -30,13 +30,15 @@ internal static class IndexCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var decoders = new Option<int>("--decode-threads") { Description = "Threads decoding images during inference.", DefaultValueFactory = _ => 1 };
         var maxPixels = CommonOptions.MaxPixels();
+        var commitEvery = new Option<int>("--commit-every") { Description = "Commit after this many new images (also every 30 s).", DefaultValueFactory = _ => 1000 };
+        commitEvery.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--commit-every must be at least 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-size must be at least 1."); });
         decoders.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--decode-threads must be at least 1."); });
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--threads must be 0 or more."); });
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels,
+            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,7 +67,7 @@ internal static class IndexCommand
             await using var store = EmbeddedCollection.OpenOrCreate(collectionFolder, extractor.Metadata.ToModelReference(),
                 chosenMetric, parse.GetValue(index)!);
             var indexer = new FolderIndexer(store, extractor,
-                new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal });
+                new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
                 progress => indexer.IndexAsync(scanned, progress, cancellationToken));
             Print(context, report, store.Info);

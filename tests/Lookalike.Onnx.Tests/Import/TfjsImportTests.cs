@@ -78,6 +78,47 @@ public sealed class TfjsImportTests : IDisposable
     }
 
     [Fact]
+    public void A_convolution_with_a_fused_activation_gives_a_model_onnx_runtime_loads()
+    {
+        var model = new TinyTfjsModel()
+            .Layer("InputLayer", "in", new JsonObject { ["batch_input_shape"] = new JsonArray(null, Size, Size, Channels) })
+            .Layer("Conv2D", "conv", new JsonObject
+            {
+                ["filters"] = 4,
+                ["kernel_size"] = new JsonArray(3, 3),
+                ["strides"] = new JsonArray(1, 1),
+                ["padding"] = "same",
+                ["activation"] = "relu",
+                ["use_bias"] = true,
+            }, "in")
+            .Layer("SeparableConv2D", "sep", new JsonObject
+            {
+                ["filters"] = 3,
+                ["kernel_size"] = new JsonArray(3, 3),
+                ["strides"] = new JsonArray(1, 1),
+                ["padding"] = "same",
+                ["depth_multiplier"] = 1,
+                ["activation"] = "relu",
+                ["use_bias"] = true,
+            }, "conv")
+            .Layer("GlobalAveragePooling2D", "gap", new JsonObject(), "sep")
+            .Weight("conv/kernel", [3, 3, Channels, 4]).Weight("conv/bias", [4])
+            .Weight("sep/depthwise_kernel", [3, 3, 4, 1]).Weight("sep/pointwise_kernel", [1, 1, 4, 3]).Weight("sep/bias", [3]);
+        model.Write(_temp.Combine("fused"), output: "gap");
+        TfjsToOnnxConverter.ConvertFile(_temp.Combine("fused"), _temp.Combine("fused.onnx"));
+
+        var graph = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(_temp.Combine("fused.onnx"))).Graph;
+        Assert.Equal(graph.Node.Count, graph.Node.Select(n => n.Name).Distinct().Count());
+        using var session = new InferenceSession(_temp.Combine("fused.onnx"));
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[Channels * Size * Size], [1, Channels, Size, Size]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["input"], [input], ["features"]);
+        var features = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        Assert.Equal(3, features.Length);
+        Assert.All(features, f => Assert.True(f >= 0, "relu output"));
+    }
+
+    [Fact]
     public void An_unknown_layer_is_named_and_nothing_is_written()
     {
         SmallNetwork().Layer("LSTM", "memory", new JsonObject { ["units"] = 3 }, "fc").Write(_temp.Combine("lstm"), output: "memory");
