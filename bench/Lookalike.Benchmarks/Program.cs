@@ -10,7 +10,20 @@ using SkiaSharp;
 // Pipeline throughput: `lookalike index` end to end (read, hash, decode, preprocess, infer, store)
 // against bare ONNX Runtime inference on tensors decoded beforehand, measured in the same run.
 // Usage: dotnet run -c Release --project bench/Lookalike.Benchmarks [-- SHARED_DIR [CIFAR_COUNT] [LARGE_COUNT]]
+//        ... -- decode [SHARED_DIR] [ROUNDS]         decoding in-process vs in the worker process, ms per image
+//        ... -- uploads DIR COUNT [jpeg|png] [SHARED_DIR]  writes COUNT large distinct uploads (for bench/load/bursts)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["decode", ..])
+{
+    Lookalike.Benchmarks.DecodeComparison.Run(args.Length > 1 ? args[1] : FindShared(), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+    return;
+}
+if (args is ["uploads", string uploadFolder, string uploadCount, ..])
+{
+    Lookalike.Benchmarks.DecodeComparison.WriteUploads(args.Length > 4 ? args[4] : FindShared(), uploadFolder,
+        int.Parse(uploadCount, CultureInfo.InvariantCulture), png: args.Length > 3 && args[3] == "png");
+    return;
+}
 string shared = args.Length > 0 ? args[0] : FindShared();
 int cifarCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 int largeCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;

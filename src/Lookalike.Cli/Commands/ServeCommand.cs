@@ -28,9 +28,10 @@ internal static class ServeCommand
             Description = "Let POST /api/images add uploaded images to the collection (stored in its uploads/ folder).",
         };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload.", DefaultValueFactory = _ => 20 };
+        var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("serve", "Serve the search page and the JSON API for a collection.")
         {
-            collection, model, urls, approximate, uploads, maxUpload,
+            collection, model, urls, approximate, uploads, maxUpload, maxPixels,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ internal static class ServeCommand
                 ["Lookalike:ApproximateIndex"] = parse.GetValue(approximate),
                 ["Lookalike:AllowUploadsToCollection"] = parse.GetValue(uploads) ? "true" : null,
                 ["Lookalike:MaxUploadBytes"] = (parse.GetValue(maxUpload) * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
+                ["Lookalike:MaxPixels"] = parse.GetValue(maxPixels).ToString(CultureInfo.InvariantCulture),
             };
             string[] args = [.. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}")];
             await using var app = await SearchServer.BuildAsync(args, cancellationToken);
