@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using Lookalike.Tests.Common;
 using Lookalike.Web.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -44,16 +46,19 @@ public sealed class HostileUploadTests(SearchAppFactory app, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
+    /// <summary>The app with a stand-in for the decoding worker.</summary>
+    private WebApplicationFactory<Program> WithWorker(string[] command, params (string Key, string Value)[] settings) =>
+        app.WithWebHostBuilder(b =>
+        {
+            for (int i = 0; i < command.Length; i++) b.UseSetting($"Lookalike:DecoderWorkerCommand:{i}", command[i]);
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+        });
+
     [SharedDataFact]
     public async Task A_decoder_that_crashes_costs_one_request_a_422_and_the_next_request_gets_a_new_worker()
     {
         // A stand-in worker that reads the start of a request and dies of a segmentation fault.
-        using var crashing = app.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Lookalike:DecoderWorkerCommand:0", "/bin/sh");
-            b.UseSetting("Lookalike:DecoderWorkerCommand:1", "-c");
-            b.UseSetting("Lookalike:DecoderWorkerCommand:2", "head -c 8 > /dev/null; kill -SEGV $$");
-        });
+        using var crashing = WithWorker(["/bin/sh", "-c", "head -c 8 > /dev/null; kill -SEGV $$"]);
         using var client = crashing.CreateClient();
         byte[] photo = File.ReadAllBytes(TestData.Photo("coffee.png"));
         for (int i = 0; i < 2; i++)
@@ -69,12 +74,7 @@ public sealed class HostileUploadTests(SearchAppFactory app, ITestOutputHelper o
     [SharedDataFact]
     public async Task A_decoder_that_hangs_is_stopped_at_its_time_limit()
     {
-        using var hanging = app.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Lookalike:DecoderWorkerCommand:0", "/bin/sleep");
-            b.UseSetting("Lookalike:DecoderWorkerCommand:1", "600");
-            b.UseSetting("Lookalike:DecodeTimeout", "00:00:01");
-        });
+        using var hanging = WithWorker(["/bin/sleep", "600"], ("Lookalike:DecodeTimeout", "00:00:01"));
         using var client = hanging.CreateClient();
         var clock = Stopwatch.StartNew();
         string detail = await Problems.AssertProblemAsync(
