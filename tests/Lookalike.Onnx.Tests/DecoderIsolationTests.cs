@@ -27,6 +27,7 @@ public sealed class DecoderIsolationTests : IDisposable
         }
         var error = Assert.Throws<ImageDecodeException>(() => isolated.Load(File.ReadAllBytes(TestData.Photo("rocket.jpg"))[..5000], "cut.jpg", 8, 8));
         Assert.Equal(ImageProblem.Truncated, error.Problem);
+        Assert.Null(isolated.Check());
         Assert.Equal(0, isolated.Replaced);
     }
 

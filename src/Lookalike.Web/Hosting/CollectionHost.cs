@@ -9,6 +9,7 @@ using Lookalike.Onnx.Imaging.Isolation;
 using Lookalike.Onnx.Models;
 using Lookalike.Search;
 using Lookalike.Training.Heads;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Web.Hosting;
@@ -24,9 +25,11 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     private readonly IFeatureExtractor _extractor;
     private readonly EmbeddedCollection _collection;
     private readonly IsolatedImageDecoder? _decoder;
+    private readonly ILogger<CollectionHost> _logger;
 
-    public CollectionHost(IOptions<SearchServerOptions> options)
+    public CollectionHost(IOptions<SearchServerOptions> options, ILogger<CollectionHost> logger)
     {
+        _logger = logger;
         Options = options.Value;
         string folder = Options.Collection is { Length: > 0 } given
             ? Path.GetFullPath(given)
@@ -227,7 +230,12 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         probe[0] = 1;
         foreach (string spec in new[] { ExactIndex, ApproximateIndex })
             await _collection.SearchAsync(probe, new SearchOptions(1, IndexSpec: spec), cancellationToken);
+        if (_decoder?.Check() is { } problem) LogDecoderBroken(_logger, problem);
     }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The decoding worker does not work ({Problem}); every upload will be refused with 422 until it does")]
+    private static partial void LogDecoderBroken(ILogger logger, string problem);
 
     public async ValueTask DisposeAsync()
     {

@@ -75,6 +75,22 @@ public sealed class IsolatedImageDecoder : IImageDecoder, IDisposable
         }
     }
 
+    /// <summary>Why the workers cannot decode a tiny known image, or null when they can (a start-up check).</summary>
+    public string? Check()
+    {
+        // A 1×1 GIF: the smallest valid input of a format every worker decodes.
+        byte[] gif = [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3B];
+        try
+        {
+            Load(gif, "start-up check", 1, 1);
+            return null;
+        }
+        catch (ImageDecodeException e)
+        {
+            return e.Reason;
+        }
+    }
+
     /// <summary>Lets a worker go without keeping the caller waiting for it to exit.</summary>
     private static void Retire(Worker worker) => _ = Task.Run(worker.Dispose);
 
