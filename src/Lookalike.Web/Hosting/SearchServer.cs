@@ -40,6 +40,7 @@ public static class SearchServer
         services.AddSingleton<CollectionHost>();
         services.AddSingleton<ThumbnailCache>();
         services.AddHostedService<CollectionFollower>();
+        services.AddHostedService<NativeMemoryTrimmer>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SearchServerOptions>>((kestrel, options) =>
             kestrel.Limits.MaxRequestBodySize = options.Value.MaxUploadBytes + UploadReader.FormOverhead);
         services.AddOptions<FormOptions>().Configure<IOptions<SearchServerOptions>>((form, options) =>
