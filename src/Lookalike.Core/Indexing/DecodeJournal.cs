@@ -34,9 +34,11 @@ public sealed class DecodeJournal : IDecodeJournal
     {
         _inFlight = Path.Combine(folder, InFlightFolder);
         _crashedPath = Path.Combine(folder, CrashedListFile);
-        _crashed = ReadCrashed(_crashedPath).ToDictionary(c => c.Path, StringComparer.Ordinal);
+        var listed = ReadCrashed(_crashedPath);
+        // A file that changed or went away since it crashed a run is tried again: it leaves the list.
+        _crashed = listed.Where(StillTheSame).ToDictionary(c => c.Path, StringComparer.Ordinal);
         Directory.CreateDirectory(_inFlight);
-        bool changed = false;
+        bool changed = _crashed.Count != listed.Count;
         foreach (string leftover in Directory.EnumerateFiles(_inFlight))
         {
             string path = File.ReadAllText(leftover, Encoding.UTF8);
@@ -73,6 +75,12 @@ public sealed class DecodeJournal : IDecodeJournal
         string marker = Path.Combine(_inFlight, $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source)))[..32]}-{Environment.CurrentManagedThreadId}");
         File.WriteAllText(marker, source, Encoding.UTF8);
         return new Scope(marker);
+    }
+
+    private static bool StillTheSame(CrashedFile crashed)
+    {
+        var info = new FileInfo(crashed.Path);
+        return info.Exists && info.Length == crashed.Size && info.LastWriteTimeUtc.Ticks == crashed.LastWriteTicks;
     }
 
     private void Save()

@@ -18,7 +18,7 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null) : IImageDeco
     /// <exception cref="ImageDecodeException">when the bytes are not a supported image.</exception>
     public (string Format, int Width, int Height) Probe(ReadOnlySpan<byte> encoded, string source)
     {
-        using var data = CopyOf(encoded, source);
+        using var data = SKData.CreateCopy(encoded);
         using var codec = OpenCodec(data, source);
         var (w, h) = Oriented(codec.Info.Width, codec.Info.Height, codec.EncodedOrigin);
         return (codec.EncodedFormat.ToString().ToLowerInvariant(), w, h);
@@ -28,7 +28,7 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null) : IImageDeco
     /// <exception cref="ImageDecodeException">when the image is empty, unsupported, corrupt, truncated or too large.</exception>
     public DecodedImage Load(ReadOnlySpan<byte> encoded, string source, int width, int height)
     {
-        using var data = CopyOf(encoded, source);
+        using var data = SKData.CreateCopy(encoded);
         using var codec = OpenCodec(data, source);
         var origin = codec.EncodedOrigin;
         bool swaps = SwapsAxes(origin);
@@ -67,13 +67,6 @@ public sealed class ImageLoader(ImageLoaderOptions? options = null) : IImageDeco
             canvasBitmap.GetPixelSpan().CopyTo(pixels);
         }
         return new DecodedImage(pixels, width, height, originalWidth, originalHeight);
-    }
-
-    private static SKData CopyOf(ReadOnlySpan<byte> encoded, string source)
-    {
-        // The header is checked before the bytes are copied into native memory.
-        ImageHeader.Read(encoded, source);
-        return SKData.CreateCopy(encoded);
     }
 
     /// <summary>Flips or zooms the canvas about its centre before the image is drawn.</summary>

@@ -27,7 +27,14 @@ public sealed class IsolatedImageDecoder : IImageDecoder, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
         _options = options;
         _slots = new SemaphoreSlim(options.Workers);
-        _idle.Add(Worker.Start(options));
+        try
+        {
+            _idle.Add(Worker.Start(options));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new LookalikeException(e.Message, e);
+        }
     }
 
     /// <summary>Workers that died or were killed (crash, time-out) and were replaced.</summary>
@@ -42,11 +49,17 @@ public sealed class IsolatedImageDecoder : IImageDecoder, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         // The managed header check runs here too: a container or a pixel bomb never costs a worker.
         var header = ImageHeader.Read(encoded, source);
+        _options.Loader.EnsureWithinLimits(header.Width, header.Height, source);
         _slots.Wait();
         Worker? worker = null;
         try
         {
-            worker = _idle.TryTake(out var idle) && idle.IsAlive ? idle : Worker.Start(_options);
+            if (_idle.TryTake(out var idle))
+            {
+                if (idle.IsAlive) worker = idle;
+                else Retire(idle);
+            }
+            worker ??= Worker.Start(_options);
             var image = worker.Decode(encoded, source, width, height, _options.Loader.MaxPixels, _options.Timeout, out var failure);
             if (failure is not null)
             {
@@ -139,7 +152,8 @@ public sealed class IsolatedImageDecoder : IImageDecoder, IDisposable
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {
-                throw new LookalikeException($"Cannot start the decoding worker '{options.FileName}': {e.Message}", e);
+                // The server's own fault, not the image's: a 500 for the request, a start-up error for the server.
+                throw new InvalidOperationException($"Cannot start the decoding worker '{options.FileName}': {e.Message}", e);
             }
         }
 
