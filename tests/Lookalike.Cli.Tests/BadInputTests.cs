@@ -91,6 +91,10 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("query.png: not a supported image format", bad.Error);
 
+        var device = await CliRunner.RunAsync("search", "/dev/zero", "--collection", _temp.Combine("c"));
+        Assert.Equal(1, device.ExitCode);
+        Assert.Contains("a character device, not a regular file", device.Error);
+
         var missing = await CliRunner.RunAsync("search", _temp.Combine("absent.jpg"), "--collection", _temp.Combine("c"));
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("does not exist", missing.Error);

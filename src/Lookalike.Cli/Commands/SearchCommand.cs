@@ -5,6 +5,7 @@ using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
+using Lookalike.IO;
 using Lookalike.Onnx.Models;
 using Lookalike.Search;
 using Lookalike.Training.Heads;
@@ -47,11 +48,11 @@ internal static class SearchCommand
             byte[] bytes;
             try
             {
-                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+                bytes = await BoundedFileReader.ReadAsync(path, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (UnreadableFileException e)
             {
-                throw new LookalikeException($"Query image '{path}' cannot be read: {e.Message}", e);
+                throw new LookalikeException($"Query image '{path}' cannot be read: {e.Reason}", e);
             }
             var response = await new ImageSearcher(store, extractor).SearchByImageAsync(new ImageInput(path, bytes),
                 new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), cancellationToken);
