@@ -15,7 +15,7 @@ internal static class DecodeComparison
     {
         var photos = Directory.GetFiles(Path.Combine(shared, "images")).Where(p => p.EndsWith(".png", StringComparison.Ordinal) || p.EndsWith(".jpg", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
             .Select(p => (Name: Path.GetFileName(p), Bytes: File.ReadAllBytes(p))).ToList();
-        photos.AddRange(LargeJpegs(shared));
+        photos.AddRange(LargeImages(shared));
         var loader = new ImageLoader();
         using var isolated = new IsolatedImageDecoder(IsolatedDecoderOptions.Installed());
         foreach (var (name, bytes) in photos)
@@ -47,37 +47,29 @@ internal static class DecodeComparison
 
     /// <summary>
     /// Writes <paramref name="count"/> large distinct uploads into <paramref name="folder"/>: JPEGs of the
-    /// reference photo scaled to 4000×2700, or PNGs of 5000×3400 (which no codec decodes at a reduced scale).
+    /// reference rocket photo scaled to 4000×5995 (24 MP), or PNGs of 5000×7494 (37 MP, which no codec
+    /// decodes at a reduced scale).
     /// </summary>
     public static void WriteUploads(string shared, string folder, int count, bool png)
     {
         Directory.CreateDirectory(folder);
-        var large = (png ? LargePngs(shared, count) : LargeJpegs(shared, count)).ToList();
-        foreach (var (name, bytes) in large) File.WriteAllBytes(Path.Combine(folder, name), bytes);
+        foreach (var (name, bytes) in LargeImages(shared, count, png)) File.WriteAllBytes(Path.Combine(folder, name), bytes);
     }
 
-    private static IEnumerable<(string Name, byte[] Bytes)> LargePngs(string shared, int count)
+    private static IEnumerable<(string Name, byte[] Bytes)> LargeImages(string shared, int count = 2, bool png = false)
     {
         using var photo = SKBitmap.Decode(Path.Combine(shared, "images", "rocket.jpg"));
-        using var scaled = photo.Resize(new SKImageInfo(5000, 5000 * photo.Height / photo.Width), new SKSamplingOptions(SKFilterMode.Nearest));
+        int width = png ? 5000 : 4000;
+        using var scaled = photo.Resize(new SKImageInfo(width, width * photo.Height / photo.Width),
+            png ? new SKSamplingOptions(SKFilterMode.Nearest) : new SKSamplingOptions(SKCubicResampler.Mitchell));
         for (int i = 0; i < count; i++)
         {
+            // A different corner pixel (and JPEG quality) per copy: distinct content hashes.
             scaled.SetPixel(0, 0, new SKColor((byte)i, (byte)(i >> 8), 7));
             using var image = SKImage.FromBitmap(scaled);
-            yield return ($"large{i:D3}.png", image.Encode(SKEncodedImageFormat.Png, 100).ToArray());
-        }
-    }
-
-    private static IEnumerable<(string Name, byte[] Bytes)> LargeJpegs(string shared, int count = 2)
-    {
-        using var photo = SKBitmap.Decode(Path.Combine(shared, "images", "rocket.jpg"));
-        using var scaled = photo.Resize(new SKImageInfo(4000, 4000 * photo.Height / photo.Width), new SKSamplingOptions(SKCubicResampler.Mitchell));
-        for (int i = 0; i < count; i++)
-        {
-            // A different corner pixel and quality per copy: distinct content hashes.
-            scaled.SetPixel(0, 0, new SKColor((byte)i, (byte)(i >> 8), 7));
-            using var image = SKImage.FromBitmap(scaled);
-            yield return ($"large{i:D3}.jpg", image.Encode(SKEncodedImageFormat.Jpeg, 92 + (i % 6)).ToArray());
+            yield return png
+                ? ($"large{i:D3}.png", image.Encode(SKEncodedImageFormat.Png, 100).ToArray())
+                : ($"large{i:D3}.jpg", image.Encode(SKEncodedImageFormat.Jpeg, 92 + (i % 6)).ToArray());
         }
     }
 

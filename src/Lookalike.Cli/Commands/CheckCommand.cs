@@ -13,6 +13,9 @@ namespace Lookalike.Cli.Commands;
 /// <summary><c>lookalike check &lt;folder&gt;</c>: the image files that cannot be used, with the reason; optionally moved away.</summary>
 internal static class CheckCommand
 {
+    /// <summary>The kind of finding for entries that are not regular files: listed, never moved.</summary>
+    private const string NotRegular = "not a regular file";
+
     public static Command Create(CliContext context)
     {
         var folder = new Argument<string>("folder") { Description = "Folder to check (recursively)." };
@@ -27,7 +30,7 @@ internal static class CheckCommand
             var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
             var checker = new ImageChecker(new ImageLoader(new ImageLoaderOptions { MaxPixels = parse.GetValue(maxPixels) }));
             var findings = new ConcurrentBag<ImageFinding>(
-                scanned.Skipped.Select(s => new ImageFinding(s.Path, "not a regular file", s.Reason, false)));
+                scanned.Skipped.Select(s => new ImageFinding(s.Path, NotRegular, s.Reason, false)));
             await ConsoleProgress.RunAsync(context, "Checking", progress => Task.Run(() =>
             {
                 int done = 0;
@@ -42,7 +45,7 @@ internal static class CheckCommand
             foreach (var finding in ordered)
                 context.Console.Profile.Out.Writer.WriteLine($"{(finding.Decodable ? "warning" : "bad")}\t{finding.Kind}\t{LineText.Escape(finding.Path)}\t{finding.Reason}");
             var bad = ordered.Where(f => !f.Decodable).ToList();
-            var movable = bad.Where(f => f.Kind != "not a regular file").ToList();
+            var movable = bad.Where(f => f.Kind != NotRegular).ToList();
             if (parse.GetValue(moveTo) is { } target)
             {
                 foreach (var finding in movable)

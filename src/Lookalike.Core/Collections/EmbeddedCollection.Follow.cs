@@ -37,33 +37,21 @@ public sealed partial class EmbeddedCollection
     {
         int oldRows = _images.Count, newRows = (int)manifest.Rows;
         bool appendOnly = newRows >= oldRows && manifest.Model.Sha256 == _manifest.Model.Sha256;
-        var deleted = metadata.Deleted.Where(id => id < newRows).ToHashSet();
         if (!appendOnly)
         {
             // Not a continuation of what was loaded (the collection was replaced): start afresh.
             foreach (var index in _indexes.Values) index.Dispose();
             _indexes.Clear();
         }
-        var newlyDeleted = deleted.Where(id => !_deleted.Contains(id)).ToArray();
-        _images.Clear();
-        _images.AddRange(metadata.Images.Take(newRows));
-        _deleted.Clear();
-        _deleted.UnionWith(deleted);
-        _files.Clear();
-        foreach (var (path, state) in metadata.Files) _files[path] = state;
-        _idOfHash.Clear();
-        foreach (var image in _images)
-        {
-            if (!_deleted.Contains(image.Id)) _idOfHash[image.Sha256] = image.Id;
-        }
-        var previous = _manifest;
+        var newlyDeleted = metadata.Deleted.Where(id => id < newRows && !_deleted.Contains(id)).ToArray();
         _manifest = manifest;
+        TakeCommittedState(manifest, metadata);
         if (_indexes.Count == 0 || newRows == oldRows && newlyDeleted.Length == 0) return;
         int dimension = manifest.Model.Dimension;
         var rows = new float[(long)(newRows - oldRows) * dimension];
         using (var stream = OpenVectors())
         {
-            stream.Seek(previous.Rows * dimension * sizeof(float), SeekOrigin.Begin);
+            stream.Seek((long)oldRows * dimension * sizeof(float), SeekOrigin.Begin);
             stream.ReadExactly(MemoryMarshal.AsBytes(rows.AsSpan()));
         }
         var ids = Enumerable.Range(oldRows, newRows - oldRows).Select(i => (long)i).Where(id => !_deleted.Contains(id)).ToArray();

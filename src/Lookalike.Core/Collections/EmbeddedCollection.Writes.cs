@@ -114,14 +114,8 @@ public sealed partial class EmbeddedCollection
         _deletedSinceCommit.Clear();
         _filesBeforeCommit.Clear();
         _dirty = false;
-        try
-        {
-            File.Delete(Path.Combine(_folder, previousMetadata));
-        }
-        catch (Exception e) when (StorageException.IsStorageFailure(e))
-        {
-            // The commit is durable; the stale generation is removed at the next open.
-        }
+        // The commit is durable; a stale generation that cannot be deleted now is removed at the next open.
+        AtomicFile.TryDelete(Path.Combine(_folder, previousMetadata));
     }
 
     private EmbeddedManifest WriteCommit()
@@ -152,7 +146,7 @@ public sealed partial class EmbeddedCollection
         }
         catch
         {
-            TryDelete(Path.Combine(_folder, metadataFile));
+            AtomicFile.TryDelete(Path.Combine(_folder, metadataFile));
             throw;
         }
         return manifest;
@@ -185,17 +179,6 @@ public sealed partial class EmbeddedCollection
         foreach (var index in _indexes.Values) index.Dispose();
         _indexes.Clear();
         _dirty = false;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (StorageException.IsStorageFailure(e))
-        {
-        }
     }
 
     private void EnsureWritable()

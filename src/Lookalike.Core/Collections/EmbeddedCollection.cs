@@ -20,10 +20,10 @@ public sealed partial class EmbeddedCollection : ImageCollection
     private readonly string _folder;
     private readonly FileStream? _lock;
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
-    private readonly List<ImageRecord> _images;
-    private readonly HashSet<long> _deleted;
+    private readonly List<ImageRecord> _images = [];
+    private readonly HashSet<long> _deleted = [];
     private readonly Dictionary<string, long> _idOfHash = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FileState> _files;
+    private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
     private readonly List<float[]> _pendingVectors = [];
     private readonly Dictionary<(DistanceMetric, string), IVectorIndex> _indexes = [];
     private EmbeddedManifest _manifest;
@@ -42,9 +42,19 @@ public sealed partial class EmbeddedCollection : ImageCollection
         _folder = folder;
         _lock = lockStream;
         _manifest = manifest;
-        _images = metadata.Images.Take((int)manifest.Rows).ToList();
-        _deleted = [.. metadata.Deleted.Where(id => id < manifest.Rows)];
-        _files = new Dictionary<string, FileState>(metadata.Files, StringComparer.Ordinal);
+        TakeCommittedState(manifest, metadata);
+    }
+
+    /// <summary>Records, deletions, file states and the hash look-up of one commit (rows past the manifest's count are ignored).</summary>
+    private void TakeCommittedState(EmbeddedManifest manifest, EmbeddedMetadata metadata)
+    {
+        _images.Clear();
+        _images.AddRange(metadata.Images.Take((int)manifest.Rows));
+        _deleted.Clear();
+        _deleted.UnionWith(metadata.Deleted.Where(id => id < manifest.Rows));
+        _files.Clear();
+        foreach (var (path, state) in metadata.Files) _files[path] = state;
+        _idOfHash.Clear();
         foreach (var image in _images)
         {
             if (!_deleted.Contains(image.Id)) _idOfHash[image.Sha256] = image.Id;
@@ -187,8 +197,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
             return new FileStream(Path.Combine(folder, EmbeddedFormat.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite,
                 FileShare.None);
         }
-        catch (IOException e) when (e.HResult == 11 || e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
-            || e.Message.Contains("used by another process", StringComparison.OrdinalIgnoreCase))
+        catch (IOException e) when (e.Message.Contains("used by another process", StringComparison.OrdinalIgnoreCase))
         {
             throw new LookalikeException($"Collection '{folder}' is being written by another process; wait for it to finish.", e);
         }

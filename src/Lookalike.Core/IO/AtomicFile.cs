@@ -43,16 +43,17 @@ public static class AtomicFile
         foreach (string file in Directory.EnumerateFiles(directory, "*.tmp")) TryDelete(file);
     }
 
-    private static void TryDelete(string path)
+    /// <summary>
+    /// Deletes <paramref name="path"/> when it can; a file that cannot be deleted now (read-only
+    /// storage, permissions) is left for the next clean-up.
+    /// </summary>
+    public static void TryDelete(string path)
     {
         try
         {
             File.Delete(path);
         }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
     }

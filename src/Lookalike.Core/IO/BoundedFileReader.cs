@@ -48,7 +48,7 @@ public static class BoundedFileReader
         {
             throw new UnreadableFileException(path, $"reading took longer than {timeout.TotalSeconds:0.#} s");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (Errors.StorageException.IsStorageFailure(e))
         {
             throw new UnreadableFileException(path, $"cannot read file: {e.Message}");
         }

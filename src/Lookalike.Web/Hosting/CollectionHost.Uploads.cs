@@ -43,7 +43,7 @@ internal sealed partial class CollectionHost
             }
             catch (Exception e) when (StorageException.IsStorageFailure(e) || e is StorageException)
             {
-                if (!existed) DeleteQuietly(path);
+                if (!existed) AtomicFile.TryDelete(path);
                 throw e as StorageException ?? new StorageException($"Cannot store the upload in '{UploadsFolder}'", e);
             }
         }
@@ -62,19 +62,7 @@ internal sealed partial class CollectionHost
         foreach (string file in Directory.EnumerateFiles(folder))
         {
             // Only files named as uploads are named: content hash and a format's extension.
-            if (UploadFileName().IsMatch(Path.GetFileName(file)) && !referenced.Contains(file)) DeleteQuietly(file);
-        }
-    }
-
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (StorageException.IsStorageFailure(e))
-        {
-            // Removed at the next start.
+            if (UploadFileName().IsMatch(Path.GetFileName(file)) && !referenced.Contains(file)) AtomicFile.TryDelete(file);
         }
     }
 

@@ -8,10 +8,8 @@ namespace Lookalike.Web.Hosting;
 /// <param name="FileName">The client's file name (no directories), used only in messages.</param>
 /// <param name="Bytes">The encoded image.</param>
 /// <param name="Format">Format read from the header.</param>
-/// <param name="Width">Width from the header (before EXIF orientation).</param>
-/// <param name="Height">Height from the header (before EXIF orientation).</param>
 /// <param name="Form">Every field of the form.</param>
-internal sealed record Upload(string FileName, byte[] Bytes, string Format, int Width, int Height, IFormCollection Form);
+internal sealed record Upload(string FileName, byte[] Bytes, string Format, IFormCollection Form);
 
 /// <summary>Reads the image field of a multipart request within the size and pixel limits, before anything is decoded.</summary>
 internal static class UploadReader
@@ -29,6 +27,9 @@ internal static class UploadReader
 
     /// <summary>Longest label an upload may carry, in characters.</summary>
     public const int MaxLabelLength = 256;
+
+    /// <summary>Longest header block of one multipart section, in bytes.</summary>
+    public const int MaxPartHeaderBytes = 4096;
 
     /// <summary>The upload's optional <c>label</c> field: one value of at most <see cref="MaxLabelLength"/> characters, on one line.</summary>
     /// <exception cref="RequestProblemException">400 when there are several labels, or one too long or with control characters.</exception>
@@ -50,9 +51,6 @@ internal static class UploadReader
         }
         return label;
     }
-
-    /// <summary>Longest header block of one multipart section, in bytes.</summary>
-    public const int MaxPartHeaderBytes = 4096;
 
     public static async Task<Upload> ReadAsync(HttpRequest request, CollectionHost host, CancellationToken cancellationToken)
     {
@@ -92,7 +90,7 @@ internal static class UploadReader
         // Managed code only: the native decoder sees the bytes in a worker process, after this check.
         var header = ImageHeader.Read(bytes, name);
         host.LoaderOptions.EnsureWithinLimits(header.Width, header.Height, name);
-        return new Upload(name, bytes, header.Format, header.Width, header.Height, form);
+        return new Upload(name, bytes, header.Format, form);
     }
 
     /// <summary>The problem for one of the form parser's limits, named by its message.</summary>

@@ -62,6 +62,15 @@ public sealed class CommitFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_writer_is_told_the_collection_is_busy()
+    {
+        await using var first = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
+        var error = Assert.Throws<LookalikeException>(() => EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"));
+        Assert.IsNotType<StorageException>(error);
+        Assert.Contains("is being written by another process", error.Message);
+    }
+
+    [Fact]
     public async Task Metadata_generations_left_by_a_crash_are_removed_on_open()
     {
         await using (var collection = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"))
