@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lookalike.Cli.Commands;
 using Lookalike.Errors;
+using Lookalike.Indexes;
 using Lookalike.Training.Hashing;
 using Spectre.Console;
 
@@ -19,11 +20,11 @@ public static class LookalikeCli
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error,
         CancellationToken cancellationToken = default)
     {
-        NeuralLsh.Register();
-        var context = new CliContext(console, error);
+        var context = new CliContext(console, error, IndexRegistry.Builtin.With(new NeuralLshDescriptor()));
         var root = new RootCommand("Lookalike: find the images that look like this one (deep CNN features + vector search).")
         {
             IndexCommand.Create(context),
+            ReindexCommand.Create(context),
             SearchCommand.Create(context),
             InfoCommand.Create(context),
             ModelCommand.Create(context),
@@ -69,4 +70,5 @@ public static class LookalikeCli
 /// <summary>Where a command writes.</summary>
 /// <param name="Console">Standard output, as a Spectre console.</param>
 /// <param name="Error">Standard error.</param>
-public sealed record CliContext(IAnsiConsole Console, TextWriter Error);
+/// <param name="Indexes">The index types specs may name.</param>
+public sealed record CliContext(IAnsiConsole Console, TextWriter Error, IndexRegistry Indexes);

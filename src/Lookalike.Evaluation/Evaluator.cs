@@ -10,7 +10,8 @@ namespace Lookalike.Evaluation;
 /// <param name="IndexSpecs">Index specs, each built over the database.</param>
 /// <param name="Metric">Distance metric.</param>
 /// <param name="K">Cut-off of mAP@k and of the mean distance/similarity.</param>
-public sealed record EvaluationOptions(IReadOnlyList<string> IndexSpecs, DistanceMetric Metric, int K = 10);
+/// <param name="Indexes">The index types the specs may name (the core library's when null).</param>
+public sealed record EvaluationOptions(IReadOnlyList<string> IndexSpecs, DistanceMetric Metric, int K = 10, IndexRegistry? Indexes = null);
 
 /// <summary>
 /// Runs labelled queries against a database through each index and measures retrieval quality
@@ -38,7 +39,7 @@ public static class Evaluator
         foreach (string spec in options.IndexSpecs)
         {
             var clock = Stopwatch.StartNew();
-            using var index = IndexFactory.Create(database.Dimension, spec, options.Metric);
+            using var index = (options.Indexes ?? IndexRegistry.Builtin).Create(database.Dimension, spec, options.Metric);
             if (!index.IsTrained) index.Train(database.Vectors);
             index.Add(database.Vectors, ids);
             double build = clock.Elapsed.TotalSeconds;
@@ -84,9 +85,7 @@ public static class Evaluator
         for (int i = 0; i < options.K && found[i] >= 0; i++, returned++)
         {
             distanceSum += distances[i];
-            similaritySum = options.Metric == DistanceMetric.Cosine
-                ? similaritySum + (1 - distances[i])
-                : similaritySum + Distances.CosineSimilarity(queries.Row(q), database.Row((int)found[i]));
+            similaritySum += Similarity.Of(options.Metric, distances[i], queries.Row(q), database.Row((int)found[i]));
         }
         return new QueryMeasures(RetrievalMetrics.AveragePrecision(relevant, relevantTotal, options.K), fullAp, relevantTotal > 0,
             RetrievalMetrics.PrecisionAt(relevant, 10), RetrievalMetrics.PrecisionAt(relevant, 50),

@@ -110,8 +110,38 @@ public sealed class IndexAndSearchTests(IndexedCifarFixture cifar) : IClassFixtu
         var result = await CliRunner.RunAsync("info", "--collection", cifar.Collection, "--json");
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Output);
-        Assert.Equal("500", json.RootElement.GetProperty("images").GetString());
-        Assert.Equal("2048", json.RootElement.GetProperty("dimension").GetString());
-        Assert.StartsWith("resnet50-keras", json.RootElement.GetProperty("model").GetString());
+        var root = json.RootElement;
+        Assert.Equal(500, root.GetProperty("images").GetInt64());
+        Assert.Equal(2048, root.GetProperty("model").GetProperty("dimension").GetInt32());
+        Assert.StartsWith("resnet50", root.GetProperty("model").GetProperty("id").GetString());
+        Assert.Equal("Flat", root.GetProperty("index").GetString());
+        var indexes = root.GetProperty("indexes").EnumerateArray().ToList();
+        Assert.Equal(["Flat", IndexedCifarFixture.IvfSpec], indexes.Select(i => i.GetProperty("spec").GetString()));
+        Assert.All(indexes, i => Assert.Equal(500, i.GetProperty("rows").GetInt64()));
+        Assert.All(indexes, i => Assert.False(i.GetProperty("stale").GetBoolean()));
+        string folder = Path.Combine(cifar.Collection, "indexes");
+        Assert.All(indexes, i => Assert.Equal(new FileInfo(Path.Combine(folder, i.GetProperty("name").GetString() + ".lkidx")).Length,
+            i.GetProperty("bytes").GetInt64()));
+    }
+
+    [SharedDataFact]
+    public async Task The_saved_ivf_answers_searches_and_reindex_rebuilds_it()
+    {
+        string query = Path.Combine(cifar.Images, "ship", "0003.jpg");
+        var before = await CliRunner.RunAsync("search", query, "--collection", cifar.Collection, "--json", "--index", "IVF8(nprobe=2)");
+        Assert.Equal(0, before.ExitCode);
+        using var json = JsonDocument.Parse(before.Output);
+        Assert.Equal(IndexedCifarFixture.IvfSpec, json.RootElement.GetProperty("index").GetString());
+        Assert.Equal(query, json.RootElement.GetProperty("results")[0].GetProperty("path").GetString());
+        Assert.InRange(json.RootElement.GetProperty("stats").GetProperty("visited").GetInt64(), 1, 499);
+
+        var reindex = await CliRunner.RunAsync("reindex", "--collection", cifar.Collection);
+        Assert.Equal(0, reindex.ExitCode);
+        Assert.Contains("Ivf(lists=8", reindex.Output);
+        var after = await CliRunner.RunAsync("search", query, "--collection", cifar.Collection, "--json", "--index", IndexedCifarFixture.IvfSpec);
+        Assert.Equal(0, after.ExitCode);
+        using var again = JsonDocument.Parse(after.Output);
+        static IEnumerable<string?> Paths(JsonDocument d) => d.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("path").GetString());
+        Assert.Equal(Paths(json), Paths(again));
     }
 }

@@ -26,8 +26,11 @@ public sealed class IndexedCifarFixture : IAsyncLifetime
             File.Copy(path, Path.Combine(folder, Path.GetFileName(path)));
         }
         FirstRun = await CliRunner.RunAsync("index", Images, "--collection", Collection, "--model", TestData.ModelPath,
-            "--labels-from-folders");
+            "--labels-from-folders", "--index", "Flat", "--index", IvfSpec);
     }
+
+    /// <summary>The approximate index saved with the collection.</summary>
+    public const string IvfSpec = "Ivf(lists=8,nprobe=2,seed=42)";
 
     public Task DisposeAsync()
     {

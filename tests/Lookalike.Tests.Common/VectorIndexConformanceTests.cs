@@ -17,8 +17,25 @@ public abstract class VectorIndexConformanceTests
     /// <summary>Minimum recall@10 against the exact answer on 1,000 seeded Gaussian points.</summary>
     protected virtual double RecallFloor => 1.0;
 
+    /// <summary>
+    /// Whether <see cref="Create"/> builds the index over <see cref="Vectors"/> (rows read in place,
+    /// as a collection's indexes do) rather than over its own copy.
+    /// </summary>
+    protected virtual bool ReadsSharedVectors => false;
+
+    /// <summary>The shared vectors of the test's data (when <see cref="ReadsSharedVectors"/>); filled before the index is.</summary>
+    protected InMemoryVectorSource? Vectors { get; private set; }
+
+    /// <summary>The index types saved files are read with.</summary>
+    protected virtual IndexRegistry Registry => IndexRegistry.Builtin;
+
     private IVectorIndex Filled(DistanceMetric metric, float[] data, long[] ids, int dimension = Dimension)
     {
+        if (ReadsSharedVectors)
+        {
+            Vectors = new InMemoryVectorSource(dimension);
+            Vectors.Add(data, ids);
+        }
         var index = Create(metric, dimension, data);
         if (!index.IsTrained) index.Train(data);
         index.Add(data, ids);
@@ -142,9 +159,9 @@ public abstract class VectorIndexConformanceTests
         using var index = Filled(DistanceMetric.Cosine, data, RandomVectors.Ids(500));
         index.Remove([3, 4]);
         using var stream = new MemoryStream();
-        IndexSerializer.Save(index, stream);
+        Registry.Save(index, stream);
         stream.Position = 0;
-        using var loaded = IndexSerializer.Load(stream);
+        using var loaded = Registry.Load(stream, Vectors);
 
         Assert.Equal(index.Count, loaded.Count);
         Assert.Equal(index.Metric, loaded.Metric);
@@ -153,6 +170,26 @@ public abstract class VectorIndexConformanceTests
         var (d2, i2) = (new float[100], new long[100]);
         index.Search(queries, 10, d1, i1);
         loaded.Search(queries, 10, d2, i2);
+        Assert.Equal(i1, i2);
+        Assert.Equal(d1, d2);
+    }
+
+    [Fact]
+    public void An_empty_clone_keeps_the_training_and_searches_what_is_added_to_it()
+    {
+        float[] data = RandomVectors.Gaussian(400, Dimension, seed: 13);
+        float[] queries = RandomVectors.Gaussian(5, Dimension, seed: 14);
+        long[] ids = RandomVectors.Ids(400);
+        using var index = Filled(DistanceMetric.L2, data, ids);
+        using var clone = index.CloneEmpty();
+        Assert.Equal(0, clone.Count);
+        Assert.True(clone.IsTrained);
+        Assert.Equal(index.Spec, clone.Spec);
+        clone.Add(data, ids);
+        var (d1, i1) = (new float[25], new long[25]);
+        var (d2, i2) = (new float[25], new long[25]);
+        index.Search(queries, 5, d1, i1);
+        clone.Search(queries, 5, d2, i2);
         Assert.Equal(i1, i2);
         Assert.Equal(d1, d2);
     }

@@ -6,17 +6,34 @@ namespace Lookalike.Training.Tests;
 
 public sealed class NeuralLshConformanceTests : VectorIndexConformanceTests
 {
-    public NeuralLshConformanceTests() => NeuralLsh.Register();
-
     // Four bits per table, two probes, eight tables: on Gaussian data most neighbours share a probed bucket.
     protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData)
     {
-        var index = IndexFactory.Create(dimension, "NeuralLsh(tables=8,bits=4,hidden=16,epochs=5,probes=2,seed=3)", metric);
+        var index = Registry.Create(dimension, "NeuralLsh(tables=8,bits=4,hidden=16,epochs=5,probes=2,seed=3)", metric, Vectors);
         index.Train(trainingData.Length >= 100 * dimension ? trainingData : RandomVectors.Gaussian(300, dimension, seed: 8));
         return index;
     }
 
     protected override double RecallFloor => 0.7;
+
+    protected override IndexRegistry Registry { get; } = IndexRegistry.Builtin.With(new NeuralLshDescriptor());
+}
+
+/// <summary>The same contract with the rows read from shared vectors (as a collection's saved index reads them).</summary>
+public sealed class NeuralLshOverSharedVectorsConformanceTests : VectorIndexConformanceTests
+{
+    protected override bool ReadsSharedVectors => true;
+
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData)
+    {
+        var index = Registry.Create(dimension, "NeuralLsh(tables=8,bits=4,hidden=16,epochs=5,probes=2,seed=3)", metric, Vectors);
+        index.Train(trainingData.Length >= 100 * dimension ? trainingData : RandomVectors.Gaussian(300, dimension, seed: 8));
+        return index;
+    }
+
+    protected override double RecallFloor => 0.7;
+
+    protected override IndexRegistry Registry { get; } = IndexRegistry.Builtin.With(new NeuralLshDescriptor());
 }
 
 public sealed class NeuralLshBehaviourTests
@@ -31,10 +48,10 @@ public sealed class NeuralLshBehaviourTests
         float[] data = all[..(6000 * d)], queries = all[(6000 * d)..];
         long[] ids = RandomVectors.Ids(6000);
 
-        using var neural = new NeuralLsh(d, DistanceMetric.L2, tables: 2, bits: 6, hidden: 32, epochs: 8, sample: 3000, seed: 5);
+        using var neural = new NeuralLsh(d, DistanceMetric.L2, new NeuralLshOptions { Tables = 2, Bits = 6, Hidden = 32, Epochs = 8, Sample = 3000, Seed = 5 });
         neural.Train(data);
         neural.Add(data, ids);
-        using var random = new HyperplaneLsh(d, DistanceMetric.L2, tables: 2, bits: 6, radius: 0, seed: 5);
+        using var random = new HyperplaneLsh(d, DistanceMetric.L2, new HyperplaneLshOptions { Tables = 2, Bits = 6, Radius = 0, Seed = 5 });
         random.Add(data, ids);
 
         var (neuralRecall, neuralVisited) = RecallMeter.Measure(neural, data, queries);
@@ -51,7 +68,7 @@ public sealed class NeuralLshBehaviourTests
         const int d = 16;
         float[] all = RecallMeter.Clustered(3100, d, clusters: 30, seed: 21);
         float[] data = all[..(3000 * d)], queries = all[(3000 * d)..];
-        using var index = new NeuralLsh(d, DistanceMetric.Cosine, tables: 2, bits: 8, hidden: 16, epochs: 5, probes: 0, seed: 2);
+        using var index = new NeuralLsh(d, DistanceMetric.Cosine, new NeuralLshOptions { Tables = 2, Bits = 8, Hidden = 16, Epochs = 5, Probes = 0, Seed = 2 });
         index.Train(data);
         index.Add(data, RandomVectors.Ids(3000));
         double lastRecall = -1, lastVisited = -1;

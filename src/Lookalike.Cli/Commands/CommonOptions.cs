@@ -36,6 +36,14 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>Indexes to build and save with a collection (repeatable).</summary>
+    public static Option<string[]> PersistedIndexes() => new("--index")
+    {
+        Description = "Index spec to build after indexing and save with the collection, so searches load it instead of training " +
+            "(repeat for several; the first is a new collection's default), e.g. \"Ivf(lists=256,nprobe=8)\".",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
 
     public static DistanceMetric? ParseMetric(string? text) => text is null ? null : DistanceMetrics.Parse(text);

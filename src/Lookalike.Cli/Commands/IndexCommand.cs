@@ -24,7 +24,7 @@ internal static class IndexCommand
         var labels = new Option<bool>("--labels-from-folders") { Description = "Use each image's parent folder name as its class label." };
         var metric = CommonOptions.Metric();
         metric.Description = "Default metric of a new collection: l2 or cosine (default: the model's preferred, cosine).";
-        var index = new Option<string>("--index") { Description = "Index spec of a new collection.", DefaultValueFactory = _ => Flat.TypeName };
+        var index = CommonOptions.PersistedIndexes();
         var head = new Option<string?>("--head") { Description = "A head trained by 'lookalike train' (head.json): store fine-tuned features (a new collection; later runs reuse it)." };
         var batch = new Option<int>("--batch-size") { Description = "Images per inference call.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core).", DefaultValueFactory = _ => 0 };
@@ -64,12 +64,15 @@ internal static class IndexCommand
                 Loader = o.Loader with { MaxPixels = parse.GetValue(maxPixels) },
             }), parse.GetValue(head) ?? FineTunedExtractor.HeadOf(collectionFolder));
             var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? extractor.Metadata.PreferredMetric;
+            string[] specs = parse.GetValue(index) ?? [];
             await using var store = EmbeddedCollection.OpenOrCreate(collectionFolder, extractor.Metadata.ToModelReference(),
-                chosenMetric, parse.GetValue(index)!);
+                chosenMetric, specs.FirstOrDefault() ?? Flat.TypeName, context.Indexes);
             var indexer = new FolderIndexer(store, extractor,
                 new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
                 progress => indexer.IndexAsync(scanned, progress, cancellationToken));
+            if (specs.Length > 0 || store.PersistedIndexes.Count > 0)
+                await ConsoleProgress.RunAsync(context, "Indexes", progress => Task.FromResult(store.SaveIndexes(specs, progress: progress)));
             Print(context, report, store.Info);
             return 0;
         });

@@ -40,8 +40,9 @@ public sealed record ModelReference(string Id, string Sha256, string Path, int D
 /// <param name="Metric">Default metric.</param>
 /// <param name="IndexSpec">Index spec used for searches.</param>
 /// <param name="SizeOnDisk">Bytes used on disk.</param>
+/// <param name="Indexes">Indexes saved with the collection.</param>
 public sealed record CollectionInfo(string Location, long Count, ModelReference Model, DistanceMetric Metric, string IndexSpec,
-    long SizeOnDisk);
+    long SizeOnDisk, IReadOnlyList<PersistedIndex> Indexes);
 
 /// <summary>What the indexer remembers of a file so that an unchanged file is not read again.</summary>
 /// <param name="Size">File size in bytes.</param>

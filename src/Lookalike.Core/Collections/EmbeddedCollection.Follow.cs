@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Lookalike.Collections;
 
 public sealed partial class EmbeddedCollection
@@ -16,13 +14,29 @@ public sealed partial class EmbeddedCollection
         if (_lock is not null) return false; // the writer is the one making the commits
         string manifestPath = Path.Combine(_folder, EmbeddedFormat.ManifestFile);
         var stamp = ManifestStamp(manifestPath);
-        if (stamp == _manifestSeen) return false;
-        var (manifest, metadata) = ReadCommitted(_folder, manifestPath);
+        long generation;
+        try
+        {
+            generation = _store.ReadState().Generation;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new Errors.LookalikeException($"Collection '{_folder}' can no longer be read: {e.Message}", e);
+        }
+        if (stamp == _manifestSeen && generation == _manifest.Generation) return false;
+        var manifest = ReadManifest(_folder);
+        var (rows, committed, metadata) = _store.ReadCommitted();
+        manifest = manifest with { Rows = rows, Generation = committed };
         _gate.EnterWriteLock();
         try
         {
             _manifestSeen = stamp;
-            if (manifest.Generation == _manifest.Generation) return false;
+            if (manifest.Generation == _manifest.Generation)
+            {
+                // Only the manifest changed (e.g. indexes saved): take its list, keep what is loaded.
+                _manifest = manifest;
+                return false;
+            }
             ApplyCommitted(manifest, metadata);
             return true;
         }
@@ -46,19 +60,12 @@ public sealed partial class EmbeddedCollection
         var newlyDeleted = metadata.Deleted.Where(id => id < newRows && !_deleted.Contains(id)).ToArray();
         _manifest = manifest;
         TakeCommittedState(manifest, metadata);
+        _vectors.Map(newRows);
         if (_indexes.Count == 0 || newRows == oldRows && newlyDeleted.Length == 0) return;
-        int dimension = manifest.Model.Dimension;
-        var rows = new float[(long)(newRows - oldRows) * dimension];
-        using (var stream = OpenVectors())
-        {
-            stream.Seek((long)oldRows * dimension * sizeof(float), SeekOrigin.Begin);
-            stream.ReadExactly(MemoryMarshal.AsBytes(rows.AsSpan()));
-        }
-        var ids = Enumerable.Range(oldRows, newRows - oldRows).Select(i => (long)i).Where(id => !_deleted.Contains(id)).ToArray();
         foreach (var index in _indexes.Values)
         {
             index.Remove(newlyDeleted);
-            foreach (long id in ids) index.Add(rows.AsSpan((int)(id - oldRows) * dimension, dimension), [id]);
+            AddRows(index, oldRows, null);
         }
     }
 }

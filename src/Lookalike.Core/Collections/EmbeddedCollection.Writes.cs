@@ -22,7 +22,7 @@ public sealed partial class EmbeddedCollection
             var record = new ImageRecord(id, image.Path, image.Sha256, image.Label, image.Bytes, image.Width, image.Height,
                 DateTimeOffset.UtcNow);
             _images.Add(record);
-            _pendingVectors.Add(image.Features);
+            _vectors.AddPending(image.Features);
             _idOfHash[image.Sha256] = id;
             foreach (var index in _indexes.Values) index.Add(image.Features, [id]);
             _dirty = true;
@@ -89,7 +89,7 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>
-    /// Vectors first (append + flush), then a new metadata generation, then the manifest. When any
+    /// Vectors first (append + flush), then one metadata transaction (the commit point). When any
     /// step fails (a full disk, a read-only file system) the changes since the last commit are undone
     /// in memory too, so nothing is reported as stored that a restart would not find.
     /// </summary>
@@ -108,48 +108,27 @@ public sealed partial class EmbeddedCollection
             throw new StorageException(
                 $"Cannot save collection '{_folder}' ({lost} image(s) since the last commit were not stored)", e);
         }
-        string previousMetadata = _manifest.MetadataFile;
         _manifest = manifest;
-        _pendingVectors.Clear();
+        RemapAfterCommit();
         _deletedSinceCommit.Clear();
         _filesBeforeCommit.Clear();
         _dirty = false;
-        // The commit is durable; a stale generation that cannot be deleted now is removed at the next open.
-        AtomicFile.TryDelete(Path.Combine(_folder, previousMetadata));
     }
 
     private EmbeddedManifest WriteCommit()
     {
         string vectorsPath = Path.Combine(_folder, EmbeddedFormat.VectorsFile);
-        using (var stream = new FileStream(vectorsPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16))
+        using (var stream = new FileStream(vectorsPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, 1 << 16))
         {
             stream.Seek(_manifest.Rows * _manifest.Model.Dimension * sizeof(float), SeekOrigin.Begin);
-            foreach (float[] row in _pendingVectors) stream.Write(MemoryMarshal.AsBytes(row.AsSpan()));
+            foreach (float[] row in _vectors.Pending) stream.Write(MemoryMarshal.AsBytes(row.AsSpan()));
             stream.Flush(flushToDisk: true);
         }
         long generation = _manifest.Generation + 1;
-        string metadataFile = EmbeddedFormat.MetadataFileName(generation);
-        var metadata = new EmbeddedMetadata(_images, [.. _deleted.Order()], _files);
-        AtomicFile.Write(Path.Combine(_folder, metadataFile),
-            s => JsonSerializer.Serialize(s, metadata, EmbeddedFormat.CompactJson));
-        var manifest = _manifest with
-        {
-            Rows = _images.Count,
-            Generation = generation,
-            MetadataFile = metadataFile,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        };
-        try
-        {
-            AtomicFile.Write(Path.Combine(_folder, EmbeddedFormat.ManifestFile),
-                s => JsonSerializer.Serialize(s, manifest, EmbeddedFormat.Json));
-        }
-        catch
-        {
-            AtomicFile.TryDelete(Path.Combine(_folder, metadataFile));
-            throw;
-        }
-        return manifest;
+        var added = _images.Skip((int)_manifest.Rows).ToList();
+        var files = _filesBeforeCommit.Keys.Select(path => new KeyValuePair<string, FileState?>(path, _files.GetValueOrDefault(path)));
+        _store.Commit(generation, _images.Count, added, _deletedSinceCommit, files);
+        return _manifest with { Rows = _images.Count, Generation = generation, UpdatedAt = DateTimeOffset.UtcNow };
     }
 
     /// <summary>Back to the last committed state: uncommitted rows, deletions and file states are forgotten.</summary>
@@ -161,7 +140,6 @@ public sealed partial class EmbeddedCollection
             if (_idOfHash.TryGetValue(_images[i].Sha256, out long id) && id == i) _idOfHash.Remove(_images[i].Sha256);
         }
         _images.RemoveRange(rows, _images.Count - rows);
-        _pendingVectors.Clear();
         _deleted.RemoveWhere(id => id >= rows);
         foreach (long id in _deletedSinceCommit.Where(id => id < rows))
         {
@@ -175,11 +153,39 @@ public sealed partial class EmbeddedCollection
             else _files[path] = before;
         }
         _filesBeforeCommit.Clear();
-        // The cached indexes saw the undone changes; they are rebuilt from the committed rows when next used.
+        // The cached indexes saw the undone changes; they are loaded or rebuilt from the committed rows when next used.
         foreach (var index in _indexes.Values) index.Dispose();
         _indexes.Clear();
+        _vectors.ClearPending();
         _dirty = false;
     }
+
+    /// <summary>
+    /// The committed rows are now in the file: the map is widened to them and the copies held in
+    /// memory are dropped. Callers hold the write gate (no search is reading a row).
+    /// </summary>
+    private void RemapAfterCommit()
+    {
+        _vectors.ClearPending();
+        _vectors.Map(_manifest.Rows);
+    }
+
+    /// <summary>Replaces the manifest (the commit point) and takes it as the current one.</summary>
+    private void WriteManifest(EmbeddedManifest manifest)
+    {
+        try
+        {
+            WriteManifestFile(manifest);
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            throw new StorageException($"Cannot save collection '{_folder}'", e);
+        }
+        _manifest = manifest;
+    }
+
+    private void WriteManifestFile(EmbeddedManifest manifest) =>
+        AtomicFile.Write(Path.Combine(_folder, EmbeddedFormat.ManifestFile), s => JsonSerializer.Serialize(s, manifest, EmbeddedFormat.Json));
 
     private void EnsureWritable()
     {

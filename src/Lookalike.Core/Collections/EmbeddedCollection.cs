@@ -6,14 +6,17 @@ using Lookalike.IO;
 namespace Lookalike.Collections;
 
 /// <summary>
-/// The default collection: a folder holding <c>manifest.json</c>, <c>vectors.f32</c> (append-only
-/// float32 rows, row i = image id i), a metadata generation file and a lock file.
+/// The default collection: a folder holding <c>manifest.json</c> (model, metric, saved indexes),
+/// <c>vectors.f32</c> (append-only float32 rows, row i = image id i, read through a memory map),
+/// <c>metadata.db</c> (SQLite: images, deletions, file states, the committed row count),
+/// <c>indexes/*.lkidx</c> and a lock file.
 /// </summary>
 /// <remarks>
 /// One process may open a folder for writing at a time (a lock file enforces it); any number may
 /// read. Within a process, searches and reads may run concurrently with each other; mutations are
-/// serialised. A commit appends vectors and flushes them, writes a new metadata generation, then
-/// atomically replaces the manifest: a crash at any point leaves the previous commit readable.
+/// serialised. A commit appends vectors and flushes them, then writes what changed and the new row
+/// count in one SQLite transaction (the commit point): a crash at any point leaves the previous commit
+/// readable, and rows past the committed count are cut off when the folder is next opened for writing.
 /// </remarks>
 public sealed partial class EmbeddedCollection : ImageCollection
 {
@@ -24,7 +27,9 @@ public sealed partial class EmbeddedCollection : ImageCollection
     private readonly HashSet<long> _deleted = [];
     private readonly Dictionary<string, long> _idOfHash = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
-    private readonly List<float[]> _pendingVectors = [];
+    private readonly MappedVectors _vectors;
+    private readonly SqliteMetadata _store;
+    private readonly IndexRegistry _registry;
     private readonly Dictionary<(DistanceMetric, string), IVectorIndex> _indexes = [];
     private EmbeddedManifest _manifest;
     private bool _dirty;
@@ -37,12 +42,17 @@ public sealed partial class EmbeddedCollection : ImageCollection
     // For a read-only instance: the manifest file as last seen, to notice another process's commits.
     private (DateTime Written, long Length) _manifestSeen;
 
-    private EmbeddedCollection(string folder, FileStream? lockStream, EmbeddedManifest manifest, EmbeddedMetadata metadata)
+    private EmbeddedCollection(string folder, FileStream? lockStream, EmbeddedManifest manifest, EmbeddedMetadata metadata,
+        IndexRegistry registry, SqliteMetadata store)
     {
+        _store = store;
         _folder = folder;
         _lock = lockStream;
         _manifest = manifest;
+        _registry = registry;
+        _vectors = new MappedVectors(Path.Combine(folder, EmbeddedFormat.VectorsFile), manifest.Model.Dimension);
         TakeCommittedState(manifest, metadata);
+        _vectors.Map(manifest.Rows);
     }
 
     /// <summary>Records, deletions, file states and the hash look-up of one commit (rows past the manifest's count are ignored).</summary>
@@ -70,11 +80,18 @@ public sealed partial class EmbeddedCollection : ImageCollection
     /// <summary>
     /// Opens the collection in <paramref name="folder"/> for writing, creating it when absent.
     /// </summary>
+    /// <param name="folder">The collection's folder.</param>
+    /// <param name="model">The model whose features it holds.</param>
+    /// <param name="metric">Default metric of a new collection.</param>
+    /// <param name="indexSpec">Default index of a new collection.</param>
+    /// <param name="registry">The index types its specs may name (the library's own when null).</param>
     /// <exception cref="CollectionMismatchException">when it was built with another model.</exception>
-    public static EmbeddedCollection OpenOrCreate(string folder, ModelReference model, DistanceMetric metric, string indexSpec)
+    public static EmbeddedCollection OpenOrCreate(string folder, ModelReference model, DistanceMetric metric, string indexSpec,
+        IndexRegistry? registry = null)
     {
         string full = Path.GetFullPath(folder);
-        IndexFactory.Create(model.Dimension, indexSpec, metric).Dispose();
+        registry ??= IndexRegistry.Builtin;
+        registry.Validate(model.Dimension, indexSpec, metric);
         try
         {
             Directory.CreateDirectory(full);
@@ -88,17 +105,36 @@ public sealed partial class EmbeddedCollection : ImageCollection
         {
             if (Exists(full))
             {
-                var existing = Load(full, lockStream, writable: true);
+                var existing = Load(full, lockStream, writable: true, registry);
                 existing.EnsureModel(model);
                 return existing;
             }
             var now = DateTimeOffset.UtcNow;
-            var manifest = new EmbeddedManifest(EmbeddedFormat.Version, model, metric.Name(), indexSpec, 0, 0,
-                EmbeddedFormat.MetadataFileName(0), now, now);
-            var collection = new EmbeddedCollection(full, lockStream, manifest, new EmbeddedMetadata([], [], []));
-            collection._dirty = true;
-            collection.CommitCore();
+            var manifest = new EmbeddedManifest(EmbeddedFormat.Version, model, metric.Name(), indexSpec, 0, 0, null, now, now);
+            // The metadata database first, the manifest (which makes the folder a collection) last.
+            var metadata = CreateMetadata(full);
+            var collection = new EmbeddedCollection(full, lockStream, manifest, new EmbeddedMetadata([], [], []), registry, metadata);
+            collection.WriteManifest(manifest);
             return collection;
+        }
+        catch
+        {
+            lockStream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing collection for writing (maintenance: reindexing, imports).</summary>
+    /// <exception cref="LookalikeException">when the folder holds no collection or another process writes it.</exception>
+    public static EmbeddedCollection OpenForWriting(string folder, IndexRegistry? registry = null)
+    {
+        string full = Path.GetFullPath(folder);
+        if (!Exists(full))
+            throw new LookalikeException($"'{full}' is not a Lookalike collection (no {EmbeddedFormat.ManifestFile}); run 'lookalike index <folder> --collection {full}' first.");
+        var lockStream = AcquireWriteLock(full);
+        try
+        {
+            return Load(full, lockStream, writable: true, registry ?? IndexRegistry.Builtin);
         }
         catch
         {
@@ -124,7 +160,8 @@ public sealed partial class EmbeddedCollection : ImageCollection
 
     /// <summary>Opens an existing collection read-only (searches, listing).</summary>
     /// <exception cref="LookalikeException">when the folder holds no collection.</exception>
-    public static EmbeddedCollection OpenReadOnly(string folder) => Load(Path.GetFullPath(folder), null, writable: false);
+    public static EmbeddedCollection OpenReadOnly(string folder, IndexRegistry? registry = null) =>
+        Load(Path.GetFullPath(folder), null, writable: false, registry ?? IndexRegistry.Builtin);
 
     /// <summary>Throws unless features of <paramref name="model"/> may be mixed with this collection's.</summary>
     public void EnsureModel(ModelReference model)
@@ -148,7 +185,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
             try
             {
                 return new CollectionInfo(_folder, _images.Count - _deleted.Count, _manifest.Model,
-                    DistanceMetrics.Parse(_manifest.Metric), _manifest.Index, SizeOnDisk());
+                    DistanceMetrics.Parse(_manifest.Metric), _manifest.Index, SizeOnDisk(), _manifest.Indexes ?? []);
             }
             finally
             {
@@ -207,78 +244,6 @@ public sealed partial class EmbeddedCollection : ImageCollection
         }
     }
 
-    /// <summary>
-    /// The manifest and the metadata generation it names. A writer in another process may commit
-    /// (and delete the old generation) between the two reads; then the manifest is read again.
-    /// </summary>
-    private static (EmbeddedManifest, EmbeddedMetadata) ReadCommitted(string folder, string manifestPath)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var manifest = JsonSerializer.Deserialize<EmbeddedManifest>(File.ReadAllBytes(manifestPath), EmbeddedFormat.Json)
-                    ?? throw new JsonException("empty manifest");
-                if (manifest.FormatVersion != EmbeddedFormat.Version)
-                    throw new LookalikeException($"Collection '{folder}' has format version {manifest.FormatVersion}; this build reads version {EmbeddedFormat.Version}.");
-                var metadata = JsonSerializer.Deserialize<EmbeddedMetadata>(File.ReadAllBytes(Path.Combine(folder, manifest.MetadataFile)),
-                    EmbeddedFormat.Json) ?? throw new JsonException("empty metadata");
-                return (manifest, metadata);
-            }
-            catch (FileNotFoundException) when (attempt < 5)
-            {
-                Thread.Sleep(20 * attempt);
-            }
-            catch (Exception e) when (e is JsonException or IOException)
-            {
-                throw new LookalikeException($"Collection '{folder}' is damaged: {e.Message}", e);
-            }
-        }
-    }
-
-    private static EmbeddedCollection Load(string folder, FileStream? lockStream, bool writable)
-    {
-        string manifestPath = Path.Combine(folder, EmbeddedFormat.ManifestFile);
-        if (!File.Exists(manifestPath))
-            throw new LookalikeException($"'{folder}' is not a Lookalike collection (no {EmbeddedFormat.ManifestFile}); run 'lookalike index <folder> --collection {folder}' first.");
-        var (manifest, metadata) = ReadCommitted(folder, manifestPath);
-        long vectorBytes = manifest.Rows * manifest.Model.Dimension * sizeof(float);
-        var vectors = new FileInfo(Path.Combine(folder, EmbeddedFormat.VectorsFile));
-        long actual = vectors.Exists ? vectors.Length : 0;
-        if (actual < vectorBytes || metadata.Images.Count < manifest.Rows)
-            throw new LookalikeException($"Collection '{folder}' is damaged: the manifest names {manifest.Rows} rows but fewer are stored.");
-        if (writable)
-        {
-            try
-            {
-                // Rows past the manifest's count belong to a commit that never finished.
-                if (actual > vectorBytes)
-                {
-                    using var stream = new FileStream(vectors.FullName, FileMode.Open, FileAccess.Write);
-                    stream.SetLength(vectorBytes);
-                }
-                AtomicFile.CleanTemporaries(folder);
-                RemoveOldGenerations(folder, manifest.MetadataFile);
-            }
-            catch (Exception e) when (StorageException.IsStorageFailure(e))
-            {
-                throw new StorageException($"Cannot open collection '{folder}' for writing", e);
-            }
-        }
-        var collection = new EmbeddedCollection(folder, lockStream, manifest, metadata);
-        collection._manifestSeen = ManifestStamp(manifestPath);
-        return collection;
-    }
-
-    /// <summary>Metadata generations a crash left behind: only the one the manifest names is ever read.</summary>
-    private static void RemoveOldGenerations(string folder, string current)
-    {
-        foreach (string file in Directory.EnumerateFiles(folder, "metadata-*.json"))
-        {
-            if (!string.Equals(Path.GetFileName(file), current, StringComparison.Ordinal)) File.Delete(file);
-        }
-    }
-
     private static (DateTime, long) ManifestStamp(string manifestPath)
     {
         var info = new FileInfo(manifestPath);
@@ -291,6 +256,8 @@ public sealed partial class EmbeddedCollection : ImageCollection
         await Task.CompletedTask;
         foreach (var index in _indexes.Values) index.Dispose();
         _indexes.Clear();
+        _vectors.Dispose();
+        _store.Dispose();
         _lock?.Dispose();
         _gate.Dispose();
     }

@@ -4,9 +4,11 @@ using System.Text.Json.Serialization;
 namespace Lookalike.Collections;
 
 /// <summary>
-/// <c>manifest.json</c>: written last on every commit, so it always points at a consistent set of
-/// files. <see cref="Rows"/> rows of <c>vectors.f32</c> are valid; bytes past them are leftovers
-/// of an interrupted commit.
+/// <c>manifest.json</c>: what the collection is (model, metric, default index, saved indexes),
+/// replaced atomically when that changes. In format 2 the committed <see cref="Rows"/> and
+/// <see cref="Generation"/> live in <c>metadata.db</c> (the values here are those of the last
+/// manifest write and are not read back); format 1 kept them here with <see cref="MetadataFile"/>,
+/// a whole-JSON metadata generation, and is migrated on open.
 /// </summary>
 internal sealed record EmbeddedManifest(
     int FormatVersion,
@@ -15,20 +17,24 @@ internal sealed record EmbeddedManifest(
     string Index,
     long Rows,
     long Generation,
-    string MetadataFile,
+    string? MetadataFile,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<PersistedIndex>? Indexes = null);
 
-/// <summary>One metadata generation file: every row's record, deleted ids, and known source files.</summary>
+/// <summary>Every row's record, deleted ids, and known source files (a format-1 metadata file, or what metadata.db holds).</summary>
 internal sealed record EmbeddedMetadata(List<ImageRecord> Images, List<long> Deleted, Dictionary<string, FileState> Files);
 
 /// <summary>File names and JSON settings of the embedded collection folder.</summary>
 internal static class EmbeddedFormat
 {
-    public const int Version = 1;
+    public const int Version = 2;
+    public const int FirstVersion = 1;
     public const string ManifestFile = "manifest.json";
     public const string VectorsFile = "vectors.f32";
     public const string LockFile = "collection.lock";
+    public const string IndexesFolder = "indexes";
+    public const string IndexExtension = ".lkidx";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -37,6 +43,4 @@ internal static class EmbeddedFormat
     };
 
     public static readonly JsonSerializerOptions CompactJson = new(Json) { WriteIndented = false };
-
-    public static string MetadataFileName(long generation) => $"metadata-{generation:D6}.json";
 }

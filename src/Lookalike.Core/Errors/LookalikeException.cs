@@ -88,6 +88,7 @@ public sealed class StorageException : LookalikeException
 {
     private const int NoSpace = 28;       // ENOSPC
     private const int QuotaExceeded = 122; // EDQUOT
+    private const int SqlitePermission = 3, SqliteReadOnly = 8, SqliteIoError = 10, SqliteFull = 13, SqliteCannotOpen = 14;
 
     /// <summary>Creates the error for <paramref name="what"/> (e.g. "Cannot save collection 'X'") caused by <paramref name="inner"/>.</summary>
     public StorageException(string what, Exception inner)
@@ -103,10 +104,12 @@ public sealed class StorageException : LookalikeException
     public static bool IsDiskFull(Exception e) =>
         e is IOException && (e.HResult & 0xFFFF) is NoSpace or QuotaExceeded
         || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
-        || e.Message.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase);
+        || e.Message.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase)
+        || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteFull };
 
     /// <summary>Whether <paramref name="e"/> is a failure of the storage itself (I/O or permissions).</summary>
-    public static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException;
+    public static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException
+        or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteFull or SqliteIoError or SqliteReadOnly or SqliteCannotOpen or SqlitePermission };
 
     private static string ReasonOf(Exception e) => e switch
     {

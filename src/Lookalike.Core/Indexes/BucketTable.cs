@@ -4,7 +4,7 @@ namespace Lookalike.Indexes;
 /// One hash table of an LSH index: bucket key → rows (int32 row numbers, not 64-bit ids or vectors;
 /// the vectors live once in the <see cref="VectorStore"/>).
 /// </summary>
-internal sealed class BucketTable
+public sealed class BucketTable
 {
     private readonly Dictionary<ulong, List<int>> _buckets = [];
 
@@ -26,6 +26,41 @@ internal sealed class BucketTable
     public List<int>? Get(ulong key) => _buckets.GetValueOrDefault(key);
 
     public void Clear() => _buckets.Clear();
+
+    /// <summary>Writes every bucket: key, size, rows.</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(_buckets.Count);
+        foreach (var (key, rows) in _buckets)
+        {
+            writer.Write(key);
+            writer.Write(rows.Count);
+            foreach (int row in rows) writer.Write(row);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote; rows must be below <paramref name="rowCount"/>.</summary>
+    public static BucketTable ReadFrom(BinaryReader reader, int rowCount)
+    {
+        var table = new BucketTable();
+        int buckets = reader.ReadInt32();
+        if (buckets < 0 || buckets > rowCount) throw new Errors.LookalikeException("Index file is damaged (bucket count).");
+        for (int b = 0; b < buckets; b++)
+        {
+            ulong key = reader.ReadUInt64();
+            int size = reader.ReadInt32();
+            if (size < 1 || size > rowCount) throw new Errors.LookalikeException("Index file is damaged (bucket size).");
+            var rows = new List<int>(size);
+            for (int i = 0; i < size; i++)
+            {
+                int row = reader.ReadInt32();
+                if ((uint)row >= (uint)rowCount) throw new Errors.LookalikeException("Index file is damaged (row number).");
+                rows.Add(row);
+            }
+            table._buckets[key] = rows;
+        }
+        return table;
+    }
 
     /// <summary>Sizes of the non-empty buckets.</summary>
     public IReadOnlyList<int> Sizes() => [.. _buckets.Values.Select(b => b.Count)];

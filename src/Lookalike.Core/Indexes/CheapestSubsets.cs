@@ -4,7 +4,7 @@ namespace Lookalike.Indexes;
 /// Non-empty subsets of items sorted by cost, cheapest total first, generated lazily with the
 /// shift/expand heap of Lv et al. (2007, multi-probe LSH): the probing order of every hashing index.
 /// </summary>
-internal static class CheapestSubsets
+public static class CheapestSubsets
 {
     /// <summary>Subsets (as ascending positions into <paramref name="sortedCosts"/>, which must be ascending) by increasing total cost.</summary>
     public static IEnumerable<int[]> InOrder(IReadOnlyList<double> sortedCosts)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Lookalike.Errors;
 
 namespace Lookalike.Indexes;
@@ -25,27 +26,25 @@ public sealed class E2Lsh : StoredVectorIndex
     private readonly float[] _offsets;
     private readonly BucketTable[] _tables;
 
-    /// <summary>Creates an empty index; projections are drawn from <paramref name="seed"/>.</summary>
-    public E2Lsh(int dimension, DistanceMetric metric, int tables, int projections, double width, int probes = 0, int seed = 42)
-        : this(new VectorStore(dimension, metric), tables, projections, width, probes, seed, null, null)
+    /// <summary>Creates an empty index; projections are drawn from the options' seed.</summary>
+    public E2Lsh(int dimension, DistanceMetric metric, E2LshOptions options, IVectorSource? vectors = null)
+        : this(new VectorStore(dimension, metric, vectors), options, null, null)
     {
     }
 
-    private E2Lsh(VectorStore store, int tables, int projections, double width, int probes, int seed, float[]? a, float[]? b)
+    private E2Lsh(VectorStore store, E2LshOptions options, float[]? a, float[]? b, BucketTable[]? tables = null)
         : base(store)
     {
-        if (tables < 1 || tables > 1000) throw new LookalikeException($"E2Lsh tables must be 1..1000 (was {tables}).");
-        if (projections < 1 || projections > 64) throw new LookalikeException($"E2Lsh projections must be 1..64 (was {projections}).");
-        if (!(width > 0)) throw new LookalikeException($"E2Lsh width must be positive (was {width}).");
-        if (probes < 0) throw new LookalikeException($"E2Lsh probes must be 0 or more (was {probes}).");
-        Tables = tables;
-        Projections = projections;
-        Width = width;
-        Probes = probes;
-        Seed = seed;
-        (_projections, _offsets) = a is not null && b is not null ? (a, b) : Draw(store.Dimension, tables, projections, width, seed);
-        _tables = Enumerable.Range(0, tables).Select(_ => new BucketTable()).ToArray();
+        options.Validate();
+        Options = options;
+        (_projections, _offsets) = a is not null && b is not null
+            ? (a, b)
+            : Draw(store.Dimension, options.Tables, options.Projections, options.Width, options.Seed);
+        _tables = tables ?? [.. Enumerable.Range(0, options.Tables).Select(_ => new BucketTable())];
     }
+
+    /// <summary>The parameters.</summary>
+    public E2LshOptions Options { get; }
 
     /// <summary>
     /// Draws table after table (k projections, then k offsets) from one seeded stream, so an index
@@ -64,24 +63,14 @@ public sealed class E2Lsh : StoredVectorIndex
         return (a, b);
     }
 
-    /// <summary>Number of hash tables L.</summary>
-    public int Tables { get; }
+    private int Tables => Options.Tables;
 
-    /// <summary>Projections per table k.</summary>
-    public int Projections { get; }
+    private int Projections => Options.Projections;
 
-    /// <summary>Bucket width w.</summary>
-    public double Width { get; }
-
-    /// <summary>Extra buckets probed per table (multi-probe T).</summary>
-    public int Probes { get; }
-
-    /// <summary>Seed of the projections.</summary>
-    public int Seed { get; }
+    private double Width => Options.Width;
 
     /// <inheritdoc/>
-    public override string Spec => string.Create(CultureInfo.InvariantCulture,
-        $"{TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},seed={Seed})");
+    public override string Spec => Options.ToSpec();
 
     /// <summary>Occupied buckets per table.</summary>
     public IReadOnlyList<int> BucketCounts => _tables.Select(t => t.BucketCount).ToList();
@@ -135,7 +124,7 @@ public sealed class E2Lsh : StoredVectorIndex
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
-        int probes = (parameters as LshSearchParameters)?.Probes ?? Probes;
+        int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
         {
@@ -161,35 +150,94 @@ public sealed class E2Lsh : StoredVectorIndex
     }
 
     /// <inheritdoc/>
+    public override IVectorIndex CloneEmpty() => new E2Lsh(new VectorStore(Dimension, Metric), Options, _projections, _offsets);
+
+    /// <inheritdoc/>
     public override void WriteTo(BinaryWriter writer)
     {
-        writer.Write(Tables);
-        writer.Write(Projections);
-        writer.Write(Width);
-        writer.Write(Probes);
-        writer.Write(Seed);
-        foreach (float v in _projections) writer.Write(v);
-        foreach (float v in _offsets) writer.Write(v);
+        writer.Write(Options.ToSpec());
+        writer.Write(MemoryMarshal.AsBytes(_projections.AsSpan()));
+        writer.Write(MemoryMarshal.AsBytes(_offsets.AsSpan()));
         Store.WriteTo(writer);
+        foreach (var table in _tables) table.WriteTo(writer);
     }
 
-    /// <summary>Reads what <see cref="WriteTo"/> wrote; the tables are rebuilt from the stored rows.</summary>
-    internal static E2Lsh ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric)
+    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
+    internal static E2Lsh ReadFrom(BinaryReader reader, IndexReading reading)
     {
-        int tables = reader.ReadInt32(), projections = reader.ReadInt32();
-        double width = reader.ReadDouble();
-        int probes = reader.ReadInt32(), seed = reader.ReadInt32();
-        var a = new float[tables * projections * dimension];
-        for (int i = 0; i < a.Length; i++) a[i] = reader.ReadSingle();
-        var b = new float[tables * projections];
-        for (int i = 0; i < b.Length; i++) b[i] = reader.ReadSingle();
-        var store = VectorStore.ReadFrom(reader, dimension, metric);
-        var index = new E2Lsh(store, tables, projections, width, probes, seed, a, b);
-        Span<int> code = stackalloc int[projections];
-        for (int row = 0; row < store.RowCount; row++)
-        {
-            if (!store.IsRemoved(row)) index.Hash(store.Row(row), row, code);
-        }
-        return index;
+        var options = E2LshOptions.Parse(IndexSpecComponent.ParseChain(reader.ReadString())[0]);
+        int d = reading.Dimension;
+        var a = new float[options.Tables * options.Projections * d];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(a.AsSpan()));
+        var b = new float[options.Tables * options.Projections];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(b.AsSpan()));
+        var store = VectorStore.ReadFrom(reader, d, reading.Metric, reading.Vectors);
+        var tables = Enumerable.Range(0, options.Tables).Select(_ => BucketTable.ReadFrom(reader, store.RowCount)).ToArray();
+        return new E2Lsh(store, options, a, b, tables);
     }
+}
+
+/// <summary>Parameters of <see cref="E2Lsh"/>, with their defaults.</summary>
+public sealed record E2LshOptions
+{
+    /// <summary>Number of hash tables L.</summary>
+    public int Tables { get; init; } = 7;
+
+    /// <summary>Projections per table k.</summary>
+    public int Projections { get; init; } = 2;
+
+    /// <summary>Bucket width w.</summary>
+    public double Width { get; init; } = 6;
+
+    /// <summary>Extra buckets probed per table (multi-probe T).</summary>
+    public int Probes { get; init; }
+
+    /// <summary>Seed of the projections.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
+    public static E2LshOptions Parse(IndexSpecComponent component)
+    {
+        component.RejectUnknown("tables", "projections", "width", "probes", "seed");
+        var d = new E2LshOptions();
+        return new E2LshOptions
+        {
+            Tables = component.GetInt("tables", d.Tables),
+            Projections = component.GetInt("projections", d.Projections),
+            Width = component.GetDouble("width", d.Width),
+            Probes = component.GetInt("probes", d.Probes),
+            Seed = component.GetInt("seed", d.Seed),
+        };
+    }
+
+    /// <summary>The spec with every parameter written out.</summary>
+    public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
+        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},seed={Seed})");
+
+    /// <summary>Throws for values out of range.</summary>
+    public void Validate()
+    {
+        if (Tables < 1 || Tables > 1000) throw new LookalikeException($"E2Lsh tables must be 1..1000 (was {Tables}).");
+        if (Projections < 1 || Projections > 64) throw new LookalikeException($"E2Lsh projections must be 1..64 (was {Projections}).");
+        if (!(Width > 0)) throw new LookalikeException($"E2Lsh width must be positive (was {Width}).");
+        if (Probes < 0) throw new LookalikeException($"E2Lsh probes must be 0 or more (was {Probes}).");
+    }
+}
+
+/// <summary>The <see cref="E2Lsh"/> type.</summary>
+public sealed class E2LshDescriptor : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => E2Lsh.TypeName;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        var options = E2LshOptions.Parse(creation.Component);
+        creation.RejectInner();
+        return new E2Lsh(creation.Dimension, creation.Metric, options, creation.Vectors);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => E2Lsh.ReadFrom(reader, reading);
 }

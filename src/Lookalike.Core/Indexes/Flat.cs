@@ -13,8 +13,8 @@ public sealed class Flat : StoredVectorIndex
     /// <summary>The type name in specs and serialized files.</summary>
     public const string TypeName = "Flat";
 
-    /// <summary>Creates an empty exact index.</summary>
-    public Flat(int dimension, DistanceMetric metric) : this(new VectorStore(dimension, metric)) { }
+    /// <summary>Creates an empty exact index, reading rows from <paramref name="vectors"/> when given.</summary>
+    public Flat(int dimension, DistanceMetric metric, IVectorSource? vectors = null) : this(new VectorStore(dimension, metric, vectors)) { }
 
     private Flat(VectorStore store) : base(store) { }
 
@@ -48,9 +48,30 @@ public sealed class Flat : StoredVectorIndex
     }
 
     /// <inheritdoc/>
+    public override IVectorIndex CloneEmpty() => new Flat(Dimension, Metric);
+
+    /// <inheritdoc/>
     public override void WriteTo(BinaryWriter writer) => Store.WriteTo(writer);
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
-    internal static Flat ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric) =>
-        new(VectorStore.ReadFrom(reader, dimension, metric));
+    internal static Flat ReadFrom(BinaryReader reader, IndexReading reading) =>
+        new(VectorStore.ReadFrom(reader, reading.Dimension, reading.Metric, reading.Vectors));
+}
+
+/// <summary>The <see cref="Flat"/> type: no parameters.</summary>
+public sealed class FlatDescriptor : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => Flat.TypeName;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        creation.Component.RejectUnknown();
+        creation.RejectInner();
+        return new Flat(creation.Dimension, creation.Metric, creation.Vectors);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => Flat.ReadFrom(reader, reading);
 }

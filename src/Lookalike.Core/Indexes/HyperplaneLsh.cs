@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Lookalike.Errors;
 
 namespace Lookalike.Indexes;
@@ -22,48 +23,38 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     private readonly float[] _normals;
     private readonly BucketTable[] _tables;
 
-    /// <summary>Creates an empty index; hyperplanes are drawn from <paramref name="seed"/>.</summary>
-    public HyperplaneLsh(int dimension, DistanceMetric metric, int tables, int bits, int radius = 0, int seed = 42)
-        : this(new VectorStore(dimension, metric), tables, bits, radius, seed, null)
+    /// <summary>Creates an empty index; hyperplanes are drawn from the options' seed.</summary>
+    public HyperplaneLsh(int dimension, DistanceMetric metric, HyperplaneLshOptions options, IVectorSource? vectors = null)
+        : this(new VectorStore(dimension, metric, vectors), options, null)
     {
     }
 
-    private HyperplaneLsh(VectorStore store, int tables, int bits, int radius, int seed, float[]? normals)
+    private HyperplaneLsh(VectorStore store, HyperplaneLshOptions options, float[]? normals, BucketTable[]? tables = null)
         : base(store)
     {
-        if (tables < 1 || tables > 1000) throw new LookalikeException($"HyperplaneLsh tables must be 1..1000 (was {tables}).");
-        if (bits < 1 || bits > 64) throw new LookalikeException($"HyperplaneLsh bits must be 1..64 (was {bits}).");
-        if (radius < 0 || radius > 3) throw new LookalikeException($"HyperplaneLsh radius must be 0..3 (was {radius}).");
-        Tables = tables;
-        Bits = bits;
-        Radius = radius;
-        Seed = seed;
+        options.Validate();
+        Options = options;
         if (normals is null)
         {
             // Table after table from one stream: fewer tables are a prefix of more.
-            var random = new Random(seed);
-            normals = new float[tables * bits * store.Dimension];
-            for (int t = 0; t < tables; t++) Gaussian.Samples(bits * store.Dimension, random).CopyTo(normals, t * bits * store.Dimension);
+            var random = new Random(options.Seed);
+            normals = new float[options.Tables * options.Bits * store.Dimension];
+            for (int t = 0; t < options.Tables; t++)
+                Gaussian.Samples(options.Bits * store.Dimension, random).CopyTo(normals, t * options.Bits * store.Dimension);
         }
         _normals = normals;
-        _tables = Enumerable.Range(0, tables).Select(_ => new BucketTable()).ToArray();
+        _tables = tables ?? [.. Enumerable.Range(0, options.Tables).Select(_ => new BucketTable())];
     }
 
-    /// <summary>Number of tables.</summary>
-    public int Tables { get; }
+    /// <summary>The parameters.</summary>
+    public HyperplaneLshOptions Options { get; }
 
-    /// <summary>Bits (hyperplanes) per table.</summary>
-    public int Bits { get; }
+    private int Tables => Options.Tables;
 
-    /// <summary>Hamming radius probed around the query's code.</summary>
-    public int Radius { get; }
-
-    /// <summary>Seed of the hyperplanes.</summary>
-    public int Seed { get; }
+    private int Bits => Options.Bits;
 
     /// <inheritdoc/>
-    public override string Spec => string.Create(CultureInfo.InvariantCulture,
-        $"{TypeName}(tables={Tables},bits={Bits},radius={Radius},seed={Seed})");
+    public override string Spec => Options.ToSpec();
 
     /// <inheritdoc/>
     public override void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
@@ -99,7 +90,7 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
-        int radius = (parameters as LshSearchParameters)?.Probes ?? Radius;
+        int radius = (parameters as LshSearchParameters)?.Probes ?? Options.Radius;
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
         return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
         {
@@ -138,29 +129,85 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     }
 
     /// <inheritdoc/>
+    public override IVectorIndex CloneEmpty() => new HyperplaneLsh(new VectorStore(Dimension, Metric), Options, _normals);
+
+    /// <inheritdoc/>
     public override void WriteTo(BinaryWriter writer)
     {
-        writer.Write(Tables);
-        writer.Write(Bits);
-        writer.Write(Radius);
-        writer.Write(Seed);
-        foreach (float v in _normals) writer.Write(v);
+        writer.Write(Options.ToSpec());
+        writer.Write(MemoryMarshal.AsBytes(_normals.AsSpan()));
         Store.WriteTo(writer);
+        foreach (var table in _tables) table.WriteTo(writer);
     }
 
-    /// <summary>Reads what <see cref="WriteTo"/> wrote; the tables are rebuilt from the stored rows.</summary>
-    internal static HyperplaneLsh ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric)
+    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
+    internal static HyperplaneLsh ReadFrom(BinaryReader reader, IndexReading reading)
     {
-        int tables = reader.ReadInt32(), bits = reader.ReadInt32(), radius = reader.ReadInt32(), seed = reader.ReadInt32();
-        var normals = new float[tables * bits * dimension];
-        for (int i = 0; i < normals.Length; i++) normals[i] = reader.ReadSingle();
-        var store = VectorStore.ReadFrom(reader, dimension, metric);
-        var index = new HyperplaneLsh(store, tables, bits, radius, seed, normals);
-        for (int row = 0; row < store.RowCount; row++)
-        {
-            if (store.IsRemoved(row)) continue;
-            for (int t = 0; t < tables; t++) index._tables[t].Add(index.Code(store.Row(row), t), row);
-        }
-        return index;
+        var options = HyperplaneLshOptions.Parse(IndexSpecComponent.ParseChain(reader.ReadString())[0]);
+        var normals = new float[options.Tables * options.Bits * reading.Dimension];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(normals.AsSpan()));
+        var store = VectorStore.ReadFrom(reader, reading.Dimension, reading.Metric, reading.Vectors);
+        var tables = Enumerable.Range(0, options.Tables).Select(_ => BucketTable.ReadFrom(reader, store.RowCount)).ToArray();
+        return new HyperplaneLsh(store, options, normals, tables);
     }
+}
+
+/// <summary>Parameters of <see cref="HyperplaneLsh"/>, with their defaults.</summary>
+public sealed record HyperplaneLshOptions
+{
+    /// <summary>Number of tables.</summary>
+    public int Tables { get; init; } = 8;
+
+    /// <summary>Bits (hyperplanes) per table.</summary>
+    public int Bits { get; init; } = 16;
+
+    /// <summary>Hamming radius probed around the query's code.</summary>
+    public int Radius { get; init; }
+
+    /// <summary>Seed of the hyperplanes.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
+    public static HyperplaneLshOptions Parse(IndexSpecComponent component)
+    {
+        component.RejectUnknown("tables", "bits", "radius", "seed");
+        var d = new HyperplaneLshOptions();
+        return new HyperplaneLshOptions
+        {
+            Tables = component.GetInt("tables", d.Tables),
+            Bits = component.GetInt("bits", d.Bits),
+            Radius = component.GetInt("radius", d.Radius),
+            Seed = component.GetInt("seed", d.Seed),
+        };
+    }
+
+    /// <summary>The spec with every parameter written out.</summary>
+    public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
+        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},seed={Seed})");
+
+    /// <summary>Throws for values out of range.</summary>
+    public void Validate()
+    {
+        if (Tables < 1 || Tables > 1000) throw new LookalikeException($"HyperplaneLsh tables must be 1..1000 (was {Tables}).");
+        if (Bits < 1 || Bits > 64) throw new LookalikeException($"HyperplaneLsh bits must be 1..64 (was {Bits}).");
+        if (Radius < 0 || Radius > 3) throw new LookalikeException($"HyperplaneLsh radius must be 0..3 (was {Radius}).");
+    }
+}
+
+/// <summary>The <see cref="HyperplaneLsh"/> type.</summary>
+public sealed class HyperplaneLshDescriptor : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => HyperplaneLsh.TypeName;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        var options = HyperplaneLshOptions.Parse(creation.Component);
+        creation.RejectInner();
+        return new HyperplaneLsh(creation.Dimension, creation.Metric, options, creation.Vectors);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => HyperplaneLsh.ReadFrom(reader, reading);
 }

@@ -23,7 +23,7 @@ public interface IVectorIndex : IDisposable
     /// <summary>Whether <see cref="Add"/> may be called.</summary>
     bool IsTrained { get; }
 
-    /// <summary>The spec string that recreates this index through <see cref="IndexFactory"/>.</summary>
+    /// <summary>The spec string that recreates this index through <see cref="IndexRegistry.Create(int, string, DistanceMetric, IVectorSource?)"/>.</summary>
     string Spec { get; }
 
     /// <summary>Learns whatever the index needs from sample vectors (n×d).</summary>
@@ -43,6 +43,12 @@ public interface IVectorIndex : IDisposable
     SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null);
 
-    /// <summary>Writes the index's state (after the serializer's header).</summary>
+    /// <summary>
+    /// A new index with this one's parameters and trained state (projections, centroids, networks)
+    /// but no vectors, keeping its own rows: one trained quantizer copied to many shards.
+    /// </summary>
+    IVectorIndex CloneEmpty();
+
+    /// <summary>Writes the index's state (after the registry's header).</summary>
     void WriteTo(BinaryWriter writer);
 }

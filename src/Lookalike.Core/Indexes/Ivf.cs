@@ -15,7 +15,7 @@ public sealed class IvfSearchParameters : SearchParameters
 /// <summary>
 /// Inverted file over k-means clusters: training clusters the vectors into <see cref="Lists"/> lists,
 /// each vector is stored in its nearest centroid's list, and a query scans only the
-/// <see cref="NProbe"/> lists whose centroids are nearest to it, ranking their members exactly
+/// <see cref="IvfOptions.NProbe"/> lists whose centroids are nearest to it, ranking their members exactly
 /// (cosine collections cluster and rank the L2-normalised vectors).
 /// </summary>
 public sealed class Ivf : StoredVectorIndex
@@ -27,29 +27,23 @@ public sealed class Ivf : StoredVectorIndex
     private KMeansResult? _clusters;
 
     /// <summary>Creates an untrained index.</summary>
-    public Ivf(int dimension, DistanceMetric metric, int lists, int nprobe = 1, int seed = 42)
-        : this(new VectorStore(dimension, metric), lists, nprobe, seed)
+    public Ivf(int dimension, DistanceMetric metric, IvfOptions options, IVectorSource? vectors = null)
+        : this(new VectorStore(dimension, metric, vectors), options)
     {
     }
 
-    private Ivf(VectorStore store, int lists, int nprobe, int seed) : base(store)
+    private Ivf(VectorStore store, IvfOptions options) : base(store)
     {
-        if (lists < 1 || lists > 1_000_000) throw new LookalikeException($"Ivf lists must be 1..1000000 (was {lists}).");
-        if (nprobe < 1 || nprobe > lists) throw new LookalikeException($"Ivf nprobe must be 1..lists ({lists}) (was {nprobe}).");
-        Lists = lists;
-        NProbe = nprobe;
-        Seed = seed;
-        _lists = [.. Enumerable.Range(0, lists).Select(_ => new List<int>())];
+        options.Validate();
+        Options = options;
+        _lists = [.. Enumerable.Range(0, options.Lists).Select(_ => new List<int>())];
     }
+
+    /// <summary>The parameters.</summary>
+    public IvfOptions Options { get; }
 
     /// <summary>Number of lists (k-means centroids).</summary>
-    public int Lists { get; }
-
-    /// <summary>Lists scanned per query.</summary>
-    public int NProbe { get; }
-
-    /// <summary>Seed of k-means.</summary>
-    public int Seed { get; }
+    public int Lists => Options.Lists;
 
     /// <summary>The k-means run of <see cref="Train"/>, with its objective per iteration and any warning.</summary>
     public KMeansResult? Clustering => _clusters;
@@ -58,13 +52,13 @@ public sealed class Ivf : StoredVectorIndex
     public override bool IsTrained => _clusters is not null;
 
     /// <inheritdoc/>
-    public override string Spec => string.Create(CultureInfo.InvariantCulture, $"{TypeName}(lists={Lists},nprobe={NProbe},seed={Seed})");
+    public override string Spec => Options.ToSpec();
 
     /// <inheritdoc/>
     public override void Train(ReadOnlySpan<float> vectors)
     {
         IndexArguments.RowCount(vectors, Dimension, "the training vectors");
-        UseClusters(KMeans.Fit(Distances.Prepared(vectors, Dimension, Metric), Dimension, Lists, seed: Seed));
+        UseClusters(KMeans.Fit(Distances.Prepared(vectors, Dimension, Metric), Dimension, Lists, seed: Options.Seed));
     }
 
     /// <summary>Adopts <paramref name="clusters"/> and files every live row under its nearest centroid.</summary>
@@ -100,7 +94,7 @@ public sealed class Ivf : StoredVectorIndex
         SearchParameters? parameters = null)
     {
         var clusters = _clusters ?? throw new LookalikeException("The Ivf index is not trained.");
-        int nprobe = (parameters as IvfSearchParameters)?.NProbe ?? NProbe;
+        int nprobe = (parameters as IvfSearchParameters)?.NProbe ?? Options.NProbe;
         if (nprobe < 1 || nprobe > Lists) throw new LookalikeException($"nprobe must be 1..{Lists} (was {nprobe}).");
         return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
         {
@@ -128,28 +122,104 @@ public sealed class Ivf : StoredVectorIndex
     }
 
     /// <inheritdoc/>
+    public override IVectorIndex CloneEmpty()
+    {
+        var clone = new Ivf(new VectorStore(Dimension, Metric), Options);
+        if (_clusters is not null) clone.UseClusters(_clusters);
+        return clone;
+    }
+
+    /// <inheritdoc/>
     public override void WriteTo(BinaryWriter writer)
     {
-        writer.Write(Lists);
-        writer.Write(NProbe);
-        writer.Write(Seed);
+        writer.Write(Options.ToSpec());
         writer.Write(_clusters is not null);
         if (_clusters is not null) writer.Write(MemoryMarshal.AsBytes(_clusters.Centroids.AsSpan()));
         Store.WriteTo(writer);
+        foreach (var list in _lists)
+        {
+            writer.Write(list.Count);
+            foreach (int row in list) writer.Write(row);
+        }
     }
 
-    /// <summary>Reads what <see cref="WriteTo"/> wrote; the lists are rebuilt from the stored rows.</summary>
-    internal static Ivf ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric)
+    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
+    internal static Ivf ReadFrom(BinaryReader reader, IndexReading reading)
     {
-        int lists = reader.ReadInt32(), nprobe = reader.ReadInt32(), seed = reader.ReadInt32();
+        var options = IvfOptions.Parse(IndexSpecComponent.ParseChain(reader.ReadString())[0]);
         float[]? centroids = null;
         if (reader.ReadBoolean())
         {
-            centroids = new float[lists * dimension];
+            centroids = new float[options.Lists * reading.Dimension];
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(centroids.AsSpan()));
         }
-        var index = new Ivf(VectorStore.ReadFrom(reader, dimension, metric), lists, nprobe, seed);
-        if (centroids is not null) index.UseClusters(new KMeansResult(centroids, lists, dimension, [], 0, 0, null));
+        var index = new Ivf(VectorStore.ReadFrom(reader, reading.Dimension, reading.Metric, reading.Vectors), options);
+        if (centroids is not null) index._clusters = new KMeansResult(centroids, options.Lists, reading.Dimension, [], 0, 0, null);
+        foreach (var list in index._lists)
+        {
+            int count = reader.ReadInt32();
+            if (count < 0 || count > index.Store.RowCount) throw new LookalikeException("Index file is damaged (list size).");
+            for (int i = 0; i < count; i++)
+            {
+                int row = reader.ReadInt32();
+                if ((uint)row >= (uint)index.Store.RowCount) throw new LookalikeException("Index file is damaged (row number).");
+                list.Add(row);
+            }
+        }
         return index;
     }
+}
+
+/// <summary>Parameters of <see cref="Ivf"/>, with their defaults.</summary>
+public sealed record IvfOptions
+{
+    /// <summary>Number of lists (k-means centroids).</summary>
+    public int Lists { get; init; } = 256;
+
+    /// <summary>Lists scanned per query.</summary>
+    public int NProbe { get; init; } = 1;
+
+    /// <summary>Seed of k-means.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
+    public static IvfOptions Parse(IndexSpecComponent component)
+    {
+        component.RejectUnknown("lists", "nprobe", "seed");
+        var d = new IvfOptions();
+        return new IvfOptions
+        {
+            Lists = component.GetInt("lists", d.Lists),
+            NProbe = component.GetInt("nprobe", d.NProbe),
+            Seed = component.GetInt("seed", d.Seed),
+        };
+    }
+
+    /// <summary>The spec with every parameter written out.</summary>
+    public string ToSpec() => string.Create(CultureInfo.InvariantCulture, $"{Ivf.TypeName}(lists={Lists},nprobe={NProbe},seed={Seed})");
+
+    /// <summary>Throws for values out of range.</summary>
+    public void Validate()
+    {
+        if (Lists < 1 || Lists > 1_000_000) throw new LookalikeException($"Ivf lists must be 1..1000000 (was {Lists}).");
+        if (NProbe < 1 || NProbe > Lists) throw new LookalikeException($"Ivf nprobe must be 1..lists ({Lists}) (was {NProbe}).");
+    }
+}
+
+/// <summary>The <see cref="Ivf"/> type (a trailing <c>Flat</c>, as in faiss's <c>IVF256,Flat</c>, names its storage).</summary>
+public sealed class IvfDescriptor : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => Ivf.TypeName;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        var options = IvfOptions.Parse(creation.Component);
+        creation.RejectInner();
+        return new Ivf(creation.Dimension, creation.Metric, options, creation.Vectors);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => Ivf.ReadFrom(reader, reading);
 }

@@ -1,7 +1,7 @@
 namespace Lookalike.Indexes;
 
 /// <summary>Runs one search function per query, queries in parallel, and collects results and stats.</summary>
-internal static class ParallelSearch
+public static class ParallelSearch
 {
     /// <summary>Searches one prepared query, offering candidates to the collector; returns (visited, distances computed).</summary>
     public delegate (long Visited, long Distances) SearchOne(ReadOnlySpan<float> query, TopKCollector top);

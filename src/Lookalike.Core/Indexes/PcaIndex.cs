@@ -18,26 +18,24 @@ public sealed class PcaIndex : IVectorIndex
     private readonly IVectorIndex _inner;
     private Pca? _pca;
 
-    /// <summary>Wraps <paramref name="inner"/> (of dimension <paramref name="dims"/>) behind a projection from <paramref name="dimension"/>.</summary>
-    public PcaIndex(int dimension, DistanceMetric metric, int dims, IVectorIndex inner, int seed = 42)
+    /// <summary>Wraps <paramref name="inner"/> (of dimension <see cref="PcaOptions.Dims"/>) behind a projection from <paramref name="dimension"/>.</summary>
+    public PcaIndex(int dimension, DistanceMetric metric, PcaOptions options, IVectorIndex inner)
     {
-        if (dims < 1 || dims > dimension) throw new LookalikeException($"Pca dims must be 1..{dimension} (was {dims}).");
-        if (inner.Dimension != dims) throw new LookalikeException($"The index after Pca({dims}) must take {dims}-d vectors.");
+        if (options.Dims < 1 || options.Dims > dimension) throw new LookalikeException($"Pca dims must be 1..{dimension} (was {options.Dims}).");
+        if (inner.Dimension != options.Dims) throw new LookalikeException($"The index after Pca({options.Dims}) must take {options.Dims}-d vectors.");
         Dimension = dimension;
         Metric = metric;
-        Dims = dims;
-        Seed = seed;
+        Options = options;
         _inner = inner;
     }
+
+    /// <summary>The parameters.</summary>
+    public PcaOptions Options { get; }
 
     /// <inheritdoc/>
     public int Dimension { get; }
 
-    /// <summary>Output dimension of the projection.</summary>
-    public int Dims { get; }
-
-    /// <summary>Seed of the training sample.</summary>
-    public int Seed { get; }
+    private int Dims => Options.Dims;
 
     /// <summary>The fitted projection (null before training).</summary>
     public Pca? Projection => _pca;
@@ -55,14 +53,14 @@ public sealed class PcaIndex : IVectorIndex
     public bool IsTrained => _pca is not null && _inner.IsTrained;
 
     /// <inheritdoc/>
-    public string Spec => string.Create(CultureInfo.InvariantCulture, $"{TypeName}(dims={Dims},seed={Seed}),{_inner.Spec}");
+    public string Spec => $"{Options.ToSpec()},{_inner.Spec}";
 
     /// <inheritdoc/>
     public void Train(ReadOnlySpan<float> vectors)
     {
         IndexArguments.RowCount(vectors, Dimension, "the training vectors");
         var prepared = Prepare(vectors);
-        _pca = Pca.Fit(prepared, Dimension, Dims, Seed, centre: Metric == DistanceMetric.L2);
+        _pca = Pca.Fit(prepared, Dimension, Dims, Options.Seed, centre: Metric == DistanceMetric.L2);
         var projected = _pca.Transform(prepared);
         if (!_inner.IsTrained) _inner.Train(projected);
     }
@@ -85,23 +83,25 @@ public sealed class PcaIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
+    public IVectorIndex CloneEmpty() => new PcaIndex(Dimension, Metric, Options, _inner.CloneEmpty()) { _pca = _pca };
+
+    /// <inheritdoc/>
     public void WriteTo(BinaryWriter writer)
     {
-        writer.Write(Dims);
-        writer.Write(Seed);
+        writer.Write(Options.ToSpec());
         writer.Write(_pca is not null);
         _pca?.WriteTo(writer);
         writer.Flush();
-        IndexSerializer.Save(_inner, writer.BaseStream);
+        IndexRegistry.Builtin.Save(_inner, writer.BaseStream);
     }
 
-    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
-    internal static PcaIndex ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric)
+    /// <summary>Reads what <see cref="WriteTo"/> wrote (the inner index through the same registry).</summary>
+    internal static PcaIndex ReadFrom(BinaryReader reader, IndexReading reading)
     {
-        int dims = reader.ReadInt32(), seed = reader.ReadInt32();
+        var options = PcaOptions.Parse(IndexSpecComponent.ParseChain(reader.ReadString())[0]);
         var pca = reader.ReadBoolean() ? Pca.ReadFrom(reader) : null;
-        var inner = IndexSerializer.Load(reader.BaseStream);
-        return new PcaIndex(dimension, metric, dims, inner, seed) { _pca = pca };
+        var inner = reading.Registry.Load(reader.BaseStream);
+        return new PcaIndex(reading.Dimension, reading.Metric, options, inner) { _pca = pca };
     }
 
     /// <inheritdoc/>
@@ -111,4 +111,48 @@ public sealed class PcaIndex : IVectorIndex
         (_pca ?? throw new LookalikeException("Train the Pca index before adding or searching.")).Transform(Prepare(vectors));
 
     private float[] Prepare(ReadOnlySpan<float> vectors) => Distances.Prepared(vectors, Dimension, Metric);
+}
+
+/// <summary>Parameters of <see cref="PcaIndex"/>, with their defaults.</summary>
+public sealed record PcaOptions
+{
+    /// <summary>Output dimension of the projection.</summary>
+    public int Dims { get; init; } = 64;
+
+    /// <summary>Seed of the training sample.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
+    public static PcaOptions Parse(IndexSpecComponent component)
+    {
+        component.RejectUnknown("dims", "seed");
+        var d = new PcaOptions();
+        return new PcaOptions { Dims = component.GetInt("dims", d.Dims), Seed = component.GetInt("seed", d.Seed) };
+    }
+
+    /// <summary>The spec of the projection alone.</summary>
+    public string ToSpec() => string.Create(CultureInfo.InvariantCulture, $"{PcaIndex.TypeName}(dims={Dims},seed={Seed})");
+}
+
+/// <summary>The <see cref="PcaIndex"/> type: wraps whatever index the rest of the chain names (which may itself be a chain).</summary>
+public sealed class PcaDescriptor : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => PcaIndex.TypeName;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        var options = PcaOptions.Parse(creation.Component);
+        if (options.Dims < 1 || options.Dims > creation.Dimension)
+            throw new LookalikeException($"Index spec: Pca dims must be 1..{creation.Dimension} (was {options.Dims}).");
+        if (creation.Inner.Count == 0)
+            throw new LookalikeException("Pca needs an index after it, e.g. PCA64,IVF256 or Pca(dims=64),Flat.");
+        // The inner index keeps its own (projected) rows: the shared vectors have the input's dimension.
+        var inner = creation.Registry.Create(options.Dims, creation.Inner, creation.Metric, vectors: null);
+        return new PcaIndex(creation.Dimension, creation.Metric, options, inner);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => PcaIndex.ReadFrom(reader, reading with { Vectors = null });
 }

@@ -42,10 +42,13 @@ public abstract class StoredVectorIndex : IVectorIndex
         SearchParameters? parameters = null);
 
     /// <inheritdoc/>
+    public abstract IVectorIndex CloneEmpty();
+
+    /// <inheritdoc/>
     public abstract void WriteTo(BinaryWriter writer);
 
     /// <summary>Offers each row of <paramref name="bucket"/> not seen yet for this query to <paramref name="top"/>.</summary>
-    internal void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, HashSet<int> visited, TopKCollector top)
+    protected void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, HashSet<int> visited, TopKCollector top)
     {
         if (bucket is null) return;
         foreach (int row in bucket)

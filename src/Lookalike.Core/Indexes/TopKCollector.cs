@@ -4,7 +4,7 @@ namespace Lookalike.Indexes;
 /// Keeps the k smallest (distance, id) pairs seen so far in a max-heap; ties are broken by the
 /// smaller id so results are deterministic.
 /// </summary>
-internal sealed class TopKCollector
+public sealed class TopKCollector
 {
     private readonly float[] _distances;
     private readonly long[] _ids;

@@ -1,43 +1,69 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Lookalike.Errors;
 
 namespace Lookalike.Indexes;
 
 /// <summary>
-/// The vectors of an index, stored once: rows (L2-normalised for cosine), their ids, removal marks,
-/// and the exact distance kernel. <see cref="Flat"/> scans it whole; hashing and clustering indexes
-/// rank their candidate rows with it.
+/// The vectors of an index, stored once: their ids, removal marks and the exact distance kernel.
+/// Either it owns its rows (L2-normalised for cosine) or it reads them from an
+/// <see cref="IVectorSource"/> shared with other indexes and keeps only ids (and, for cosine, each
+/// row's norm, so that the shared raw rows are compared as if normalised). <see cref="Flat"/>
+/// scans it whole; hashing and clustering indexes rank their candidate rows with it.
 /// </summary>
 /// <remarks>Reads are thread-safe; <see cref="Add"/> and <see cref="Remove"/> need exclusive access.</remarks>
 public sealed class VectorStore
 {
-    private readonly VectorRows _rows;
+    private readonly VectorRows? _rows;
+    private readonly IVectorSource? _source;
+    private readonly List<float> _inverseNorms = [];
     private readonly List<long> _ids = [];
     private readonly List<bool> _removed = [];
     private readonly Dictionary<long, int> _rowOfId = [];
 
-    /// <summary>Creates an empty store.</summary>
-    public VectorStore(int dimension, DistanceMetric metric)
+    /// <summary>Creates an empty store that keeps its own rows.</summary>
+    public VectorStore(int dimension, DistanceMetric metric) : this(dimension, metric, null) { }
+
+    /// <summary>Creates an empty store that reads rows from <paramref name="source"/> (its own copy when null).</summary>
+    public VectorStore(int dimension, DistanceMetric metric, IVectorSource? source)
     {
         if (dimension <= 0) throw new LookalikeException($"Index dimension must be positive (was {dimension}).");
-        _rows = new VectorRows(dimension);
+        if (source is not null && source.Dimension != dimension)
+            throw new LookalikeException($"The vector source holds {source.Dimension}-d vectors; the index takes {dimension}-d.");
+        Dimension = dimension;
         Metric = metric;
+        _source = source;
+        _rows = source is null ? new VectorRows(dimension) : null;
     }
 
     /// <summary>Components per vector.</summary>
-    public int Dimension => _rows.Dimension;
+    public int Dimension { get; }
 
     /// <summary>Metric of <see cref="Distance"/>.</summary>
     public DistanceMetric Metric { get; }
+
+    /// <summary>Whether rows are read from a shared <see cref="IVectorSource"/> rather than owned.</summary>
+    public bool IsShared => _source is not null;
 
     /// <summary>Live vectors.</summary>
     public long Count => _rowOfId.Count;
 
     /// <summary>Rows ever stored, removed ones included.</summary>
-    public int RowCount => _rows.Count;
+    public int RowCount => _ids.Count;
 
-    /// <summary>Stored row (normalised for cosine).</summary>
-    public ReadOnlySpan<float> Row(int row) => _rows[row];
+    /// <summary>
+    /// Row <paramref name="row"/> as the index compares it (normalised for cosine): for a shared
+    /// cosine store a normalised copy, so prefer <see cref="Distance"/> on hot paths.
+    /// </summary>
+    public ReadOnlySpan<float> Row(int row)
+    {
+        if (_rows is not null) return _rows[row];
+        var raw = _source!.Vector(_ids[row]);
+        if (Metric != DistanceMetric.Cosine) return raw;
+        float[] copy = raw.ToArray();
+        TensorPrimitives.Multiply(copy, _inverseNorms[row], copy);
+        return copy;
+    }
 
     /// <summary>Id of a row.</summary>
     public long IdOf(int row) => _ids[row];
@@ -45,7 +71,13 @@ public sealed class VectorStore
     /// <summary>Whether a row was removed.</summary>
     public bool IsRemoved(int row) => _removed[row];
 
-    /// <summary>Adds vectors; returns the row number of the first one.</summary>
+    /// <summary>A store like this one (same metric, same source) without rows.</summary>
+    public VectorStore CloneEmpty() => new(Dimension, Metric, _source);
+
+    /// <summary>
+    /// Adds vectors; returns the row number of the first one. A shared store reads the rows from its
+    /// source (where every id must already be) and only checks the shape of <paramref name="vectors"/>.
+    /// </summary>
     public int Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
     {
         int n = IndexArguments.CheckAdd(Dimension, vectors, ids);
@@ -54,13 +86,11 @@ public sealed class VectorStore
         {
             if (_rowOfId.ContainsKey(id) || !fresh.Add(id))
                 throw new LookalikeException($"Id {id} is already in the index; remove it first or use a new id.");
+            if (_source is not null && !_source.Contains(id))
+                throw new LookalikeException($"Id {id} is not in the vectors this index reads; add it to the collection first.");
         }
-        int first = _rows.Count;
-        for (int i = 0; i < n; i++)
-        {
-            int row = Append(vectors.Slice(i * Dimension, Dimension), ids[i], removed: false);
-            if (Metric == DistanceMetric.Cosine) Distances.Normalize(_rows.RowForWrite(row));
-        }
+        int first = RowCount;
+        for (int i = 0; i < n; i++) Append(vectors.Slice(i * Dimension, Dimension), ids[i], removed: false, inverseNorm: null);
         return first;
     }
 
@@ -87,24 +117,36 @@ public sealed class VectorStore
     }
 
     /// <summary>Distance from a prepared query to a stored row.</summary>
-    public float Distance(ReadOnlySpan<float> preparedQuery, int row) => Distances.Compute(Metric, preparedQuery, _rows[row]);
+    public float Distance(ReadOnlySpan<float> preparedQuery, int row)
+    {
+        if (_rows is not null) return Distances.Compute(Metric, preparedQuery, _rows[row]);
+        var raw = _source!.Vector(_ids[row]);
+        return Metric == DistanceMetric.L2
+            ? TensorPrimitives.Distance(preparedQuery, raw)
+            : 1f - (TensorPrimitives.Dot(preparedQuery, raw) * _inverseNorms[row]);
+    }
 
-    /// <summary>Writes rows, ids and removal marks.</summary>
+    /// <summary>Writes ids and removal marks, and the rows themselves unless they are shared.</summary>
     public void WriteTo(BinaryWriter writer)
     {
-        writer.Write(_rows.Count);
-        for (int row = 0; row < _rows.Count; row++)
+        writer.Write(IsShared);
+        writer.Write(RowCount);
+        for (int row = 0; row < RowCount; row++)
         {
             writer.Write(_ids[row]);
             writer.Write(_removed[row]);
-            writer.Write(MemoryMarshal.AsBytes(_rows[row]));
+            if (_rows is not null) writer.Write(MemoryMarshal.AsBytes(_rows[row]));
+            else if (Metric == DistanceMetric.Cosine) writer.Write(_inverseNorms[row]);
         }
     }
 
-    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
-    public static VectorStore ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric)
+    /// <summary>Reads what <see cref="WriteTo"/> wrote; a shared store needs <paramref name="source"/> to hold its ids.</summary>
+    public static VectorStore ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric, IVectorSource? source)
     {
-        var store = new VectorStore(dimension, metric);
+        bool shared = reader.ReadBoolean();
+        if (shared && source is null)
+            throw new LookalikeException("This index reads the vectors of a collection; open it through its collection.");
+        var store = new VectorStore(dimension, metric, shared ? source : null);
         int rows = reader.ReadInt32();
         float[] row = new float[dimension];
         var bytes = MemoryMarshal.AsBytes(row.AsSpan());
@@ -112,19 +154,31 @@ public sealed class VectorStore
         {
             long id = reader.ReadInt64();
             bool removed = reader.ReadBoolean();
-            reader.BaseStream.ReadExactly(bytes);
-            // Rows are stored as searched (already normalised for cosine): no second normalisation.
-            store.Append(row, id, removed);
+            float? inverseNorm = null;
+            if (!shared) reader.BaseStream.ReadExactly(bytes);
+            else if (metric == DistanceMetric.Cosine) inverseNorm = reader.ReadSingle();
+            if (shared && !removed && !source!.Contains(id))
+                throw new LookalikeException($"The index names id {id}, which its collection does not hold; rebuild the index.");
+            // Owned rows are stored as searched (already normalised for cosine): no second normalisation.
+            store.Append(row, id, removed, inverseNorm, normalize: false);
         }
         return store;
     }
 
-    private int Append(ReadOnlySpan<float> vector, long id, bool removed)
+    private void Append(ReadOnlySpan<float> vector, long id, bool removed, float? inverseNorm, bool normalize = true)
     {
-        int row = _rows.Append(vector);
+        if (_rows is not null)
+        {
+            int row = _rows.Append(vector);
+            if (normalize && Metric == DistanceMetric.Cosine) Distances.Normalize(_rows.RowForWrite(row));
+        }
+        else if (Metric == DistanceMetric.Cosine)
+        {
+            float norm = inverseNorm is null ? TensorPrimitives.Norm(_source!.Vector(id)) : 0;
+            _inverseNorms.Add(inverseNorm ?? (norm > 0 ? 1f / norm : 0f));
+        }
         _ids.Add(id);
         _removed.Add(removed);
-        if (!removed) _rowOfId[id] = row;
-        return row;
+        if (!removed) _rowOfId[id] = _ids.Count - 1;
     }
 }

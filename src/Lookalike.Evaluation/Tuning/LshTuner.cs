@@ -111,7 +111,7 @@ public static class LshTuner
     private static (double Recall, double Visited) MeasureSpec(LabeledVectors database, LabeledVectors queries, long[][] truth,
         DistanceMetric metric, string spec)
     {
-        using var index = IndexFactory.Create(database.Dimension, spec, metric);
+        using var index = IndexRegistry.Builtin.Create(database.Dimension, spec, metric);
         index.Add(database.Vectors, Ids(database.Count));
         double recall = 0, visited = 0;
         var distances = new float[Depth];

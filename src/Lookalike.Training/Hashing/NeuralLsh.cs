@@ -8,13 +8,13 @@ using Lookalike.Training.Networks;
 namespace Lookalike.Training.Hashing;
 
 /// <summary>
-/// Learned hashing: each of <see cref="Tables"/> tables is a small network (input → dense(H, relu) →
+/// Learned hashing: each of <see cref="NeuralLshOptions.Tables"/> tables is a small network (input → dense(H, relu) →
 /// dense(J, tanh)) whose J sign bits name one of 2^J buckets. Training takes a sample of the
-/// vectors, finds each one's exact nearest neighbours, and in mini-batches of <see cref="Batch"/>
-/// anchors pulls anchors' codes towards a neighbour's and pushes them from <see cref="Negatives"/>
+/// vectors, finds each one's exact nearest neighbours, and in mini-batches of <see cref="NeuralLshOptions.Batch"/>
+/// anchors pulls anchors' codes towards a neighbour's and pushes them from <see cref="NeuralLshOptions.Negatives"/>
 /// sampled points, with penalties that keep every bit balanced and the bits uncorrelated (so
 /// buckets stay evenly filled). Search ranks exactly the members of the query's bucket in every
-/// table, plus <see cref="Probes"/> further buckets per table chosen by flipping the bits the
+/// table, plus <see cref="NeuralLshOptions.Probes"/> further buckets per table chosen by flipping the bits the
 /// network was least sure of.
 /// </summary>
 public sealed class NeuralLsh : StoredVectorIndex
@@ -28,68 +28,32 @@ public sealed class NeuralLsh : StoredVectorIndex
     private readonly BucketTable[] _tables;
 
     /// <summary>Creates an untrained index.</summary>
-    public NeuralLsh(int dimension, DistanceMetric metric, int tables = 10, int bits = 8, int hidden = 16, int negatives = 10, int batch = 125,
-        int epochs = 10, int probes = 0, int sample = 5000, int seed = 42)
-        : this(new VectorStore(dimension, metric), tables, bits, hidden, negatives, batch, epochs, probes, sample, seed)
+    public NeuralLsh(int dimension, DistanceMetric metric, NeuralLshOptions options, IVectorSource? vectors = null)
+        : this(new VectorStore(dimension, metric, vectors), options)
     {
     }
 
-    private NeuralLsh(VectorStore store, int tables, int bits, int hidden, int negatives, int batch, int epochs, int probes, int sample, int seed)
-        : base(store)
+    private NeuralLsh(VectorStore store, NeuralLshOptions options) : base(store)
     {
-        if (tables is < 1 or > 100) throw new LookalikeException($"NeuralLsh tables must be 1..100 (was {tables}).");
-        if (bits is < 1 or > 24) throw new LookalikeException($"NeuralLsh bits must be 1..24 (was {bits}).");
-        if (hidden < 1 || negatives < 1 || batch < 2 || epochs < 1 || probes < 0 || sample < 2 * Neighbours)
-            throw new LookalikeException("NeuralLsh needs hidden ≥ 1, negatives ≥ 1, batch ≥ 2, epochs ≥ 1, probes ≥ 0 and sample ≥ 20.");
-        (Tables, Bits, Hidden, Negatives, Batch, Epochs, Probes, Sample, Seed) = (tables, bits, hidden, negatives, batch, epochs, probes, sample, seed);
-        _tables = [.. Enumerable.Range(0, tables).Select(_ => new BucketTable())];
+        options.Validate(Neighbours);
+        Options = options;
+        _tables = [.. Enumerable.Range(0, options.Tables).Select(_ => new BucketTable())];
     }
 
-    /// <summary>Hash tables L.</summary>
-    public int Tables { get; }
+    /// <summary>The parameters.</summary>
+    public NeuralLshOptions Options { get; }
 
-    /// <summary>Bits per table J (2^J buckets).</summary>
-    public int Bits { get; }
+    private int Tables => Options.Tables;
 
-    /// <summary>Hidden units H of each hash network.</summary>
-    public int Hidden { get; }
+    private int Bits => Options.Bits;
 
-    /// <summary>Negatives sampled per anchor.</summary>
-    public int Negatives { get; }
-
-    /// <summary>Anchors per mini-batch.</summary>
-    public int Batch { get; }
-
-    /// <summary>Passes over the training sample per table.</summary>
-    public int Epochs { get; }
-
-    /// <summary>Extra buckets probed per table.</summary>
-    public int Probes { get; }
-
-    /// <summary>Most vectors used for training.</summary>
-    public int Sample { get; }
-
-    /// <summary>Seed of the sample, the networks and the batches.</summary>
-    public int Seed { get; }
+    private int Seed => Options.Seed;
 
     /// <inheritdoc/>
     public override bool IsTrained => _networks is not null;
 
     /// <inheritdoc/>
-    public override string Spec => string.Create(CultureInfo.InvariantCulture,
-        $"{TypeName}(tables={Tables},bits={Bits},hidden={Hidden},negatives={Negatives},batch={Batch},epochs={Epochs},probes={Probes},sample={Sample},seed={Seed})");
-
-    /// <summary>Registers the type with <see cref="IndexFactory"/> and <see cref="IndexSerializer"/>.</summary>
-    public static void Register()
-    {
-        IndexFactory.Register(TypeName, (d, metric, spec) =>
-        {
-            spec.RejectUnknown("tables", "bits", "hidden", "negatives", "batch", "epochs", "probes", "sample", "seed");
-            return new NeuralLsh(d, metric, spec.GetInt("tables", 10), spec.GetInt("bits", 8), spec.GetInt("hidden", 16), spec.GetInt("negatives", 10),
-                spec.GetInt("batch", 125), spec.GetInt("epochs", 10), spec.GetInt("probes", 0), spec.GetInt("sample", 5000), spec.GetInt("seed", 42));
-        });
-        IndexSerializer.Register(TypeName, ReadFrom);
-    }
+    public override string Spec => Options.ToSpec();
 
     /// <inheritdoc/>
     public override void Train(ReadOnlySpan<float> vectors)
@@ -99,7 +63,7 @@ public sealed class NeuralLsh : StoredVectorIndex
         var random = new Random(Seed);
         var rows = Enumerable.Range(0, n).ToArray();
         random.Shuffle(rows);
-        int m = Math.Min(n, Sample);
+        int m = Math.Min(n, Options.Sample);
         var sample = new float[m * Dimension];
         for (int i = 0; i < m; i++)
         {
@@ -147,7 +111,7 @@ public sealed class NeuralLsh : StoredVectorIndex
         SearchParameters? parameters = null)
     {
         if (_networks is null) throw new LookalikeException("The NeuralLsh index is not trained.");
-        int probes = (parameters as LshSearchParameters)?.Probes ?? Probes;
+        int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
         {
@@ -169,9 +133,13 @@ public sealed class NeuralLsh : StoredVectorIndex
     public IReadOnlyList<int> BucketSizes(int table) => _tables[table].Sizes();
 
     /// <inheritdoc/>
+    public override IVectorIndex CloneEmpty() =>
+        new NeuralLsh(new VectorStore(Dimension, Metric), Options) { _networks = _networks, _scaling = _scaling };
+
+    /// <inheritdoc/>
     public override void WriteTo(BinaryWriter writer)
     {
-        foreach (int v in new[] { Tables, Bits, Hidden, Negatives, Batch, Epochs, Probes, Sample, Seed }) writer.Write(v);
+        writer.Write(Options.ToSpec());
         writer.Write(_networks is not null);
         if (_networks is not null)
         {
@@ -180,12 +148,14 @@ public sealed class NeuralLsh : StoredVectorIndex
             foreach (var p in _networks.SelectMany(n => n.Parameters)) writer.Write(MemoryMarshal.AsBytes(p.Value.AsSpan()));
         }
         Store.WriteTo(writer);
+        foreach (var table in _tables) table.WriteTo(writer);
     }
 
-    /// <summary>Reads what <see cref="WriteTo"/> wrote; buckets are rebuilt from the stored rows.</summary>
-    internal static NeuralLsh ReadFrom(BinaryReader reader, int dimension, DistanceMetric metric)
+    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
+    internal static NeuralLsh ReadFrom(BinaryReader reader, IndexReading reading)
     {
-        var v = Enumerable.Range(0, 9).Select(_ => reader.ReadInt32()).ToArray();
+        var options = NeuralLshOptions.Parse(IndexSpecComponent.ParseChain(reader.ReadString())[0]);
+        int dimension = reading.Dimension;
         bool trained = reader.ReadBoolean();
         float[] mean = new float[dimension], scale = new float[dimension];
         Network[]? networks = null;
@@ -193,16 +163,13 @@ public sealed class NeuralLsh : StoredVectorIndex
         {
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(mean.AsSpan()));
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(scale.AsSpan()));
-            networks = [.. Enumerable.Range(0, v[0]).Select(_ => NewNetwork(dimension, v[2], v[1], new Random(0)))];
+            networks = [.. Enumerable.Range(0, options.Tables).Select(_ => NewNetwork(dimension, options.Hidden, options.Bits, new Random(0)))];
             foreach (var p in networks.SelectMany(n => n.Parameters)) reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(p.Value.AsSpan()));
         }
-        // Rows are stored as searched: the same row numbers and codes as before saving.
-        var index = new NeuralLsh(VectorStore.ReadFrom(reader, dimension, metric), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
-        if (networks is not null)
-        {
-            (index._networks, index._scaling) = (networks, new FeatureScaling(mean, scale));
-            index.Rehash();
-        }
+        var store = VectorStore.ReadFrom(reader, dimension, reading.Metric, reading.Vectors);
+        var index = new NeuralLsh(store, options);
+        for (int t = 0; t < options.Tables; t++) index._tables[t] = BucketTable.ReadFrom(reader, store.RowCount);
+        if (networks is not null) (index._networks, index._scaling) = (networks, new FeatureScaling(mean, scale));
         return index;
     }
 
@@ -214,20 +181,20 @@ public sealed class NeuralLsh : StoredVectorIndex
 
     private Network TrainTable(float[] input, int m, int[][] neighbours, Random random)
     {
-        var network = NewNetwork(Dimension, Hidden, Bits, random);
+        var network = NewNetwork(Dimension, Options.Hidden, Bits, random);
         var optimizer = new AdamW(network.Parameters, learningRate: 1e-2);
         var order = Enumerable.Range(0, m).ToArray();
-        for (int epoch = 0; epoch < Epochs; epoch++)
+        for (int epoch = 0; epoch < Options.Epochs; epoch++)
         {
             random.Shuffle(order);
-            for (int start = 0; start + 1 < m; start += Batch)
+            for (int start = 0; start + 1 < m; start += Options.Batch)
             {
-                int anchors = Math.Min(Batch, m - start);
+                int anchors = Math.Min(Options.Batch, m - start);
                 // Rows: the anchors, then one exact neighbour of each; negatives are other rows of the batch.
                 int rows = 2 * anchors;
                 var x = new float[rows * Dimension];
                 var pairs = new List<(int, int)>(anchors);
-                var negatives = new List<(int, int)>(anchors * Negatives);
+                var negatives = new List<(int, int)>(anchors * Options.Negatives);
                 for (int i = 0; i < anchors; i++)
                 {
                     int a = order[start + i];
@@ -235,7 +202,7 @@ public sealed class NeuralLsh : StoredVectorIndex
                     input.AsSpan(a * Dimension, Dimension).CopyTo(x.AsSpan(i * Dimension, Dimension));
                     input.AsSpan(p * Dimension, Dimension).CopyTo(x.AsSpan((anchors + i) * Dimension, Dimension));
                     pairs.Add((i, anchors + i));
-                    for (int s = 0; s < Negatives; s++)
+                    for (int s = 0; s < Options.Negatives; s++)
                     {
                         int other = random.Next(rows - 2);
                         if (other >= Math.Min(i, anchors + i)) other++;
@@ -289,4 +256,85 @@ public sealed class NeuralLsh : StoredVectorIndex
         return [.. Enumerable.Range(0, m).Select(i => ids.AsSpan(i * depth, depth).ToArray()
             .Where(id => id >= 0 && id != i).Take(k).Select(id => (int)id).ToArray())];
     }
+}
+
+/// <summary>Parameters of <see cref="NeuralLsh"/>, with their defaults.</summary>
+public sealed record NeuralLshOptions
+{
+    /// <summary>Hash tables L.</summary>
+    public int Tables { get; init; } = 10;
+
+    /// <summary>Bits per table J (2^J buckets).</summary>
+    public int Bits { get; init; } = 8;
+
+    /// <summary>Hidden units H of each hash network.</summary>
+    public int Hidden { get; init; } = 16;
+
+    /// <summary>Negatives sampled per anchor.</summary>
+    public int Negatives { get; init; } = 10;
+
+    /// <summary>Anchors per mini-batch.</summary>
+    public int Batch { get; init; } = 125;
+
+    /// <summary>Passes over the training sample per table.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Extra buckets probed per table.</summary>
+    public int Probes { get; init; }
+
+    /// <summary>Most vectors used for training.</summary>
+    public int Sample { get; init; } = 5000;
+
+    /// <summary>Seed of the sample, the networks and the batches.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
+    public static NeuralLshOptions Parse(IndexSpecComponent component)
+    {
+        component.RejectUnknown("tables", "bits", "hidden", "negatives", "batch", "epochs", "probes", "sample", "seed");
+        var d = new NeuralLshOptions();
+        return new NeuralLshOptions
+        {
+            Tables = component.GetInt("tables", d.Tables),
+            Bits = component.GetInt("bits", d.Bits),
+            Hidden = component.GetInt("hidden", d.Hidden),
+            Negatives = component.GetInt("negatives", d.Negatives),
+            Batch = component.GetInt("batch", d.Batch),
+            Epochs = component.GetInt("epochs", d.Epochs),
+            Probes = component.GetInt("probes", d.Probes),
+            Sample = component.GetInt("sample", d.Sample),
+            Seed = component.GetInt("seed", d.Seed),
+        };
+    }
+
+    /// <summary>The spec with every parameter written out.</summary>
+    public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
+        $"{NeuralLsh.TypeName}(tables={Tables},bits={Bits},hidden={Hidden},negatives={Negatives},batch={Batch},epochs={Epochs},probes={Probes},sample={Sample},seed={Seed})");
+
+    /// <summary>Throws for values out of range (<paramref name="neighbours"/>: exact neighbours learned per sample vector).</summary>
+    public void Validate(int neighbours)
+    {
+        if (Tables is < 1 or > 100) throw new LookalikeException($"NeuralLsh tables must be 1..100 (was {Tables}).");
+        if (Bits is < 1 or > 24) throw new LookalikeException($"NeuralLsh bits must be 1..24 (was {Bits}).");
+        if (Hidden < 1 || Negatives < 1 || Batch < 2 || Epochs < 1 || Probes < 0 || Sample < 2 * neighbours)
+            throw new LookalikeException($"NeuralLsh needs hidden ≥ 1, negatives ≥ 1, batch ≥ 2, epochs ≥ 1, probes ≥ 0 and sample ≥ {2 * neighbours}.");
+    }
+}
+
+/// <summary>The <see cref="NeuralLsh"/> type: add it to a registry with <c>IndexRegistry.Builtin.With(new NeuralLshDescriptor())</c>.</summary>
+public sealed class NeuralLshDescriptor : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => NeuralLsh.TypeName;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        var options = NeuralLshOptions.Parse(creation.Component);
+        creation.RejectInner();
+        return new NeuralLsh(creation.Dimension, creation.Metric, options, creation.Vectors);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => NeuralLsh.ReadFrom(reader, reading);
 }

@@ -27,7 +27,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     private readonly IsolatedImageDecoder? _decoder;
     private readonly ILogger<CollectionHost> _logger;
 
-    public CollectionHost(IOptions<SearchServerOptions> options, ILogger<CollectionHost> logger)
+    public CollectionHost(IOptions<SearchServerOptions> options, IndexRegistry indexes, ILogger<CollectionHost> logger)
     {
         _logger = logger;
         Options = options.Value;
@@ -58,8 +58,8 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         {
             var model = _extractor.Metadata.ToModelReference();
             _collection = Options.AllowUploadsToCollection
-                ? EmbeddedCollection.OpenOrCreate(folder, model, _extractor.Metadata.PreferredMetric, Flat.TypeName)
-                : EmbeddedCollection.OpenReadOnly(folder);
+                ? EmbeddedCollection.OpenOrCreate(folder, model, _extractor.Metadata.PreferredMetric, Flat.TypeName, indexes)
+                : EmbeddedCollection.OpenReadOnly(folder, indexes);
             _collection.EnsureModel(model);
         }
         catch
@@ -73,8 +73,10 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         _extractions = new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentExtractions));
         var info = _collection.Info;
         ApproximateIndex = Options.ApproximateIndex
-            ?? (Flat.IsSpec(info.IndexSpec) ? DefaultApproximateIndex(info.Metric) : info.IndexSpec);
-        IndexFactory.Create(info.Model.Dimension, ApproximateIndex, info.Metric).Dispose();
+            ?? (Flat.IsSpec(info.IndexSpec) ? null : info.IndexSpec)
+            ?? info.Indexes.FirstOrDefault(i => i.Metric == info.Metric.Name() && !Flat.IsSpec(i.Spec))?.Spec
+            ?? DefaultApproximateIndex(info.Metric);
+        indexes.Validate(info.Model.Dimension, ApproximateIndex, info.Metric);
         if (Options.AllowUploadsToCollection) RemoveOrphanUploads();
     }
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Lookalike.Indexes;
 using Lookalike.Training.Hashing;
 using Lookalike.Web.Endpoints;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,6 @@ public static class SearchServer
     /// <exception cref="Errors.LookalikeException">when the collection or the model cannot be opened.</exception>
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        NeuralLsh.Register();
         var builder = WebApplication.CreateBuilder(args);
         AddServices(builder.Services, builder.Configuration);
         var app = builder.Build();
@@ -37,6 +37,7 @@ public static class SearchServer
     private static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SearchServerOptions>().Bind(configuration.GetSection(SearchServerOptions.Section));
+        services.AddSingleton(IndexRegistry.Builtin.With(new NeuralLshDescriptor()));
         services.AddSingleton<CollectionHost>();
         services.AddSingleton<ThumbnailCache>();
         services.AddHostedService<CollectionFollower>();

@@ -23,9 +23,11 @@ public sealed class CommitFailureTests : IDisposable
         float[] data = RandomVectors.Gaussian(10, D, seed: 3);
         await using var collection = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
         for (int i = 0; i < 5; i++) await collection.AddAsync(Image(i, data));
-        await collection.CommitAsync(); // generation 2
-        // The next metadata generation cannot be written: its name is taken by a folder.
-        Directory.CreateDirectory(Path.Combine(Folder, "metadata-000003.json"));
+        await collection.CommitAsync();
+        // The next commit cannot append its vectors: the file is now a full device.
+        string vectors = Path.Combine(Folder, "vectors.f32");
+        File.Move(vectors, vectors + ".kept");
+        File.CreateSymbolicLink(vectors, "/dev/full");
         for (int i = 5; i < 8; i++) await collection.AddAsync(Image(i, data));
         await collection.DeleteAsync([1]);
         await collection.RecordFileStateAsync("/photos/5.jpg", new FileState(1005, 1, $"{5:x64}"));
@@ -41,7 +43,8 @@ public sealed class CommitFailureTests : IDisposable
         Assert.Equal([0, 1, 2, 3, 4], hits.Select(h => h.Image.Id).Order());
 
         // Once the storage works again, the same images are added with the same ids and kept.
-        Directory.Delete(Path.Combine(Folder, "metadata-000003.json"));
+        File.Delete(vectors);
+        File.Move(vectors + ".kept", vectors);
         for (int i = 5; i < 8; i++) Assert.Equal((i, true), await collection.AddAsync(Image(i, data)));
         await collection.CommitAsync();
         await using var reopened = EmbeddedCollection.OpenReadOnly(_temp.Combine("collection"));
@@ -71,18 +74,34 @@ public sealed class CommitFailureTests : IDisposable
     }
 
     [Fact]
-    public async Task Metadata_generations_left_by_a_crash_are_removed_on_open()
+    public async Task A_format_1_collection_is_migrated_to_sqlite_on_open()
     {
-        await using (var collection = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"))
+        // A collection as earlier builds wrote it: rows and the metadata generation in the manifest, records in JSON.
+        float[] data = RandomVectors.Gaussian(4, D, seed: 2);
+        Directory.CreateDirectory(Folder);
+        File.WriteAllBytes(Path.Combine(Folder, "vectors.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+        var now = DateTimeOffset.UtcNow;
+        var images = Enumerable.Range(0, 4).Select(i => new ImageRecord(i, $"/photos/{i}.jpg", $"{i:x64}", "cat", 10 + i, 32, 32, now)).ToList();
+        var metadata = new EmbeddedMetadata(images, [2], new() { ["/photos/0.jpg"] = new FileState(10, 99, $"{0:x64}") });
+        File.WriteAllText(Path.Combine(Folder, "metadata-000003.json"), System.Text.Json.JsonSerializer.Serialize(metadata, EmbeddedFormat.Json));
+        File.WriteAllText(Path.Combine(Folder, "metadata-000002.json"), "{}"); // left by a crash
+        var manifest = new EmbeddedManifest(1, Model, "l2", "Flat", 4, 3, "metadata-000003.json", now, now);
+        File.WriteAllText(Path.Combine(Folder, "manifest.json"), System.Text.Json.JsonSerializer.Serialize(manifest, EmbeddedFormat.Json));
+
+        await using (var reader = EmbeddedCollection.OpenReadOnly(Folder))
         {
-            await collection.AddAsync(Image(0, RandomVectors.Gaussian(1, D, seed: 1)));
-            await collection.CommitAsync();
+            Assert.Equal(3, reader.Count);
+            Assert.Null(await reader.GetAsync(2));
+            Assert.Equal(("/photos/3.jpg", "cat", 13L), ((await reader.GetAsync(3))!.Path, (await reader.GetAsync(3))!.Label, (await reader.GetAsync(3))!.Bytes));
+            Assert.Equal(99, (await reader.GetFileStateAsync("/photos/0.jpg"))!.LastWriteTicks);
+            Assert.Equal(1, (await reader.SearchAsync(data.AsMemory(D, D), new SearchOptions(1))).Hits[0].Image.Id);
         }
-        File.WriteAllText(Path.Combine(Folder, "metadata-000001.json"), "{}");
-        File.WriteAllText(Path.Combine(Folder, "metadata-000007.json"), "{}");
-        await using var reopened = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
-        Assert.Equal(["metadata-000002.json"], Directory.GetFiles(Folder, "metadata-*.json").Select(Path.GetFileName));
-        Assert.Equal(1, reopened.Count);
+        Assert.Empty(Directory.GetFiles(Folder, "metadata-*.json"));
+        Assert.True(File.Exists(Path.Combine(Folder, "metadata.db")));
+        Assert.Contains("\"formatVersion\": 2", File.ReadAllText(Path.Combine(Folder, "manifest.json")));
+        await using var writer = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
+        Assert.Equal((3L, false), await writer.AddAsync(new NewImage("/x.jpg", $"{3:x64}", null, 1, 1, 1, new float[D])));
+        Assert.Equal((4L, true), await writer.AddAsync(new NewImage("/y.jpg", $"{9:x64}", null, 1, 1, 1, new float[D])));
     }
 
     [Fact]

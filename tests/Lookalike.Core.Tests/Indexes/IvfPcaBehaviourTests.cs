@@ -9,13 +9,13 @@ public sealed class IvfPcaBehaviourTests
     [Fact]
     public void Faiss_short_forms_build_a_pca_chain()
     {
-        using var index = IndexFactory.Create(32, "PCA8,IVF16", DistanceMetric.L2);
+        using var index = IndexRegistry.Builtin.Create(32, "PCA8,IVF16", DistanceMetric.L2);
         var chain = Assert.IsType<PcaIndex>(index);
-        Assert.Equal(8, chain.Dims);
+        Assert.Equal(8, chain.Options.Dims);
         Assert.IsType<Ivf>(chain.Inner);
         Assert.Equal("Pca(dims=8,seed=42),Ivf(lists=16,nprobe=1,seed=42)", index.Spec);
         Assert.False(index.IsTrained);
-        using var again = IndexFactory.Create(32, index.Spec, DistanceMetric.L2);
+        using var again = IndexRegistry.Builtin.Create(32, index.Spec, DistanceMetric.L2);
         Assert.Equal(index.Spec, again.Spec);
     }
 
@@ -26,14 +26,14 @@ public sealed class IvfPcaBehaviourTests
     [InlineData("Ivf(lists=0)")]
     [InlineData("Ivf(lists=4,nprobe=5)")]
     public void Bad_chains_are_refused(string spec) =>
-        Assert.Throws<LookalikeException>(() => IndexFactory.Create(32, spec, DistanceMetric.L2).Dispose());
+        Assert.Throws<LookalikeException>(() => IndexRegistry.Builtin.Create(32, spec, DistanceMetric.L2).Dispose());
 
     [Fact]
     public void More_probes_visit_more_and_find_more()
     {
         float[] data = RecallMeter.Clustered(4000, 16, clusters: 40, seed: 5);
         float[] queries = RecallMeter.Clustered(100, 16, clusters: 40, seed: 6);
-        using var index = new Ivf(16, DistanceMetric.L2, lists: 64, nprobe: 1);
+        using var index = new Ivf(16, DistanceMetric.L2, new IvfOptions { Lists = 64, NProbe = 1 });
         index.Train(data);
         index.Add(data, RandomVectors.Ids(4000));
         var previous = (Recall: 0.0, Visited: 0.0);
@@ -54,5 +54,5 @@ public sealed class IvfPcaBehaviourTests
 
     [Fact]
     public void Untrained_ivf_refuses_vectors() =>
-        Assert.Throws<LookalikeException>(() => new Ivf(4, DistanceMetric.L2, lists: 2).Add(new float[4], [1]));
+        Assert.Throws<LookalikeException>(() => new Ivf(4, DistanceMetric.L2, new IvfOptions { Lists = 2 }).Add(new float[4], [1]));
 }

@@ -11,7 +11,7 @@ public sealed class LshBehaviourTests(ITestOutputHelper output)
     private static readonly float[] Queries = RecallMeter.Clustered(100, D, clusters: 30, seed: 5)
         .Select((v, i) => v + (0.3f * RandomVectors.Gaussian(100, D, 77)[i])).ToArray();
 
-    private static E2Lsh E2(int tables, int probes = 0) => Filled(new E2Lsh(D, DistanceMetric.L2, tables, projections: 4, width: 16, probes, seed: 3));
+    private static E2Lsh E2(int tables, int probes = 0) => Filled(new E2Lsh(D, DistanceMetric.L2, new E2LshOptions { Tables = tables, Projections = 4, Width = 16, Probes = probes, Seed = 3 }));
 
     private static T Filled<T>(T index) where T : IVectorIndex
     {
@@ -65,13 +65,13 @@ public sealed class LshBehaviourTests(ITestOutputHelper output)
         double previous = 0;
         foreach (int tables in new[] { 1, 4, 16 })
         {
-            using var index = Filled(new HyperplaneLsh(D, DistanceMetric.Cosine, tables, bits: 12, seed: 3));
+            using var index = Filled(new HyperplaneLsh(D, DistanceMetric.Cosine, new HyperplaneLshOptions { Tables = tables, Bits = 12, Seed = 3 }));
             var (recall, visited) = RecallMeter.Measure(index, Data, Queries);
             output.WriteLine($"hyperplane tables={tables}: recall {recall:F3}, visited {visited:P1}");
             Assert.True(recall >= previous);
             previous = recall;
         }
-        using var ball = Filled(new HyperplaneLsh(D, DistanceMetric.Cosine, tables: 16, bits: 12, radius: 1, seed: 3));
+        using var ball = Filled(new HyperplaneLsh(D, DistanceMetric.Cosine, new HyperplaneLshOptions { Tables = 16, Bits = 12, Radius = 1, Seed = 3 }));
         var (withRadius, _) = RecallMeter.Measure(ball, Data, Queries);
         Assert.True(withRadius >= previous);
         Assert.True(withRadius >= 0.9, $"radius 1 reaches only {withRadius:F3}");
@@ -82,9 +82,9 @@ public sealed class LshBehaviourTests(ITestOutputHelper output)
     {
         using var a = E2(tables: 3);
         using var b = E2(tables: 3);
-        using var c = Filled(new E2Lsh(D, DistanceMetric.L2, 3, projections: 4, width: 16, seed: 4));
+        using var c = Filled(new E2Lsh(D, DistanceMetric.L2, new E2LshOptions { Tables = 3, Projections = 4, Width = 16, Seed = 4 }));
         Assert.Equal(a.BucketCounts, b.BucketCounts);
-        Assert.Equal(a.Spec, IndexFactory.Create(D, a.Spec, DistanceMetric.L2).Spec);
+        Assert.Equal(a.Spec, IndexRegistry.Builtin.Create(D, a.Spec, DistanceMetric.L2).Spec);
         Assert.NotEqual(a.BucketCounts, c.BucketCounts);
     }
 
@@ -116,6 +116,7 @@ public sealed class LshBehaviourTests(ITestOutputHelper output)
         public void Remove(ReadOnlySpan<long> ids) => throw new NotSupportedException();
         public SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids, SearchParameters? parameters = null) =>
             inner.Search(queries, k, distances, ids, new LshSearchParameters { Probes = probes });
+        public IVectorIndex CloneEmpty() => throw new NotSupportedException();
         public void WriteTo(BinaryWriter writer) => inner.WriteTo(writer);
         public void Dispose() { }
     }

@@ -6,7 +6,7 @@ namespace Lookalike.Core.Tests.Indexes;
 public sealed class E2LshConformanceTests : VectorIndexConformanceTests
 {
     protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
-        new E2Lsh(dimension, metric, tables: 16, projections: 2, width: metric == DistanceMetric.L2 ? 4 : 0.8, probes: 4, seed: 1);
+        new E2Lsh(dimension, metric, new E2LshOptions { Tables = 16, Projections = 2, Width = metric == DistanceMetric.L2 ? 4 : 0.8, Probes = 4, Seed = 1 }, Vectors);
 
     protected override double RecallFloor => 0.9;
 }
@@ -14,7 +14,28 @@ public sealed class E2LshConformanceTests : VectorIndexConformanceTests
 public sealed class HyperplaneLshConformanceTests : VectorIndexConformanceTests
 {
     protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
-        new HyperplaneLsh(dimension, metric, tables: 16, bits: 8, radius: 1, seed: 1);
+        new HyperplaneLsh(dimension, metric, new HyperplaneLshOptions { Tables = 16, Bits = 8, Radius = 1, Seed = 1 }, Vectors);
+
+    protected override double RecallFloor => 0.9;
+}
+
+public sealed class E2LshOverSharedVectorsConformanceTests : VectorIndexConformanceTests
+{
+    protected override bool ReadsSharedVectors => true;
+
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        IndexRegistry.Builtin.Create(dimension, $"E2Lsh(tables=16,projections=2,width={(metric == DistanceMetric.L2 ? 4 : 0.8)},probes=4,seed=1)",
+            metric, Vectors);
+
+    protected override double RecallFloor => 0.9;
+}
+
+public sealed class HyperplaneLshOverSharedVectorsConformanceTests : VectorIndexConformanceTests
+{
+    protected override bool ReadsSharedVectors => true;
+
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        IndexRegistry.Builtin.Create(dimension, "HyperplaneLsh(tables=16,bits=8,radius=1,seed=1)", metric, Vectors);
 
     protected override double RecallFloor => 0.9;
 }

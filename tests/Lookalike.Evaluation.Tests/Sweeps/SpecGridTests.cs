@@ -15,7 +15,7 @@ public sealed class SpecGridTests
         Assert.Equal("E2Lsh(tables=5,projections=4,width=1.5)", points[^1].Spec);
         Assert.Equal(["3", "4", "5"], points.Select(p => p.Parameters["tables"]).Distinct());
         Assert.Equal(["0.5", "1", "1.5"], points.Select(p => p.Parameters["width"]).Distinct());
-        foreach (var point in points) IndexFactory.Create(8, point.Spec, DistanceMetric.L2).Dispose();
+        foreach (var point in points) IndexRegistry.Builtin.Create(8, point.Spec, DistanceMetric.L2).Dispose();
     }
 
     [Fact]

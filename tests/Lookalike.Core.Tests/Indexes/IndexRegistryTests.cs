@@ -3,12 +3,12 @@ using Lookalike.Indexes;
 
 namespace Lookalike.Core.Tests.Indexes;
 
-public sealed class IndexFactoryTests
+public sealed class IndexRegistryTests
 {
     [Fact]
     public void Flat_is_created_from_its_spec_in_any_case()
     {
-        using var index = IndexFactory.Create(8, "flat", DistanceMetric.Cosine);
+        using var index = IndexRegistry.Builtin.Create(8, "flat", DistanceMetric.Cosine);
         Assert.IsType<Flat>(index);
         Assert.Equal(DistanceMetric.Cosine, index.Metric);
         Assert.Equal("Flat", index.Spec);
@@ -21,7 +21,7 @@ public sealed class IndexFactoryTests
     [InlineData("", "empty")]
     public void Bad_specs_name_the_problem(string spec, string expected)
     {
-        var error = Assert.Throws<LookalikeException>(() => IndexFactory.Create(8, spec, DistanceMetric.L2));
+        var error = Assert.Throws<LookalikeException>(() => IndexRegistry.Builtin.Create(8, spec, DistanceMetric.L2));
         Assert.Contains(expected, error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -41,7 +41,7 @@ public sealed class IndexFactoryTests
     public void A_file_that_is_not_an_index_is_rejected()
     {
         using var stream = new MemoryStream("hello world, not an index"u8.ToArray());
-        var error = Assert.Throws<LookalikeException>(() => IndexSerializer.Load(stream));
+        var error = Assert.Throws<LookalikeException>(() => IndexRegistry.Builtin.Load(stream));
         Assert.Contains("magic", error.Message);
     }
 }

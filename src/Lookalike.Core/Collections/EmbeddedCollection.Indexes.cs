@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Lookalike.Errors;
+using Lookalike.Indexes;
+using Lookalike.IO;
+using Lookalike.Progress;
+
+namespace Lookalike.Collections;
+
+public sealed partial class EmbeddedCollection
+{
+    // What a spec as typed prints as (its parameters written out): the key of persisted indexes.
+    private readonly ConcurrentDictionary<(DistanceMetric, string), string> _canonicalSpecs = new();
+
+    /// <summary>The indexes saved with this collection.</summary>
+    public IReadOnlyList<PersistedIndex> PersistedIndexes => Read(() => _manifest.Indexes ?? []);
+
+    /// <summary>
+    /// Builds the indexes <paramref name="specs"/> over every live vector and saves them with the
+    /// collection (<c>indexes/NAME.lkidx</c>, named in the manifest with the rows they cover), so that
+    /// searches load them instead of training. An index saved already is brought up to date (rows
+    /// added since are added, deleted ones removed) unless <paramref name="rebuild"/> asks to train it
+    /// afresh; indexes saved before and not named are kept and brought up to date too.
+    /// </summary>
+    /// <returns>The saved indexes, as the manifest now lists them.</returns>
+    /// <exception cref="LookalikeException">for a bad spec, or an index that must be trained over an empty collection.</exception>
+    public IReadOnlyList<PersistedIndex> SaveIndexes(IReadOnlyCollection<string> specs, bool rebuild = false,
+        IProgress<ProgressUpdate>? progress = null, DistanceMetric? metric = null)
+    {
+        EnsureWritable();
+        _gate.EnterWriteLock();
+        try
+        {
+            CommitCore();
+            var chosen = metric ?? DistanceMetrics.Parse(_manifest.Metric);
+            var wanted = specs.Select(s => (Metric: chosen, Spec: Canonical(chosen, s))).ToList();
+            var saved = (_manifest.Indexes ?? []).ToList();
+            foreach (var entry in saved.ToList())
+            {
+                var key = (DistanceMetrics.Parse(entry.Metric), entry.Spec);
+                if (!wanted.Contains(key)) wanted.Add(key);
+            }
+            var result = new List<PersistedIndex>();
+            foreach (var (indexMetric, spec) in wanted)
+            {
+                var entry = saved.FirstOrDefault(e => e.Spec == spec && DistanceMetrics.Parse(e.Metric) == indexMetric);
+                var index = !rebuild && entry is not null ? LoadPersisted(entry, indexMetric, progress) : null;
+                index ??= BuildIndex(indexMetric, spec, progress);
+                long trainedOn = rebuild || entry is null || index.Count == 0 ? index.Count : entry.TrainedOn;
+                result.Add(Persist(index, indexMetric, trainedOn));
+                Cache(indexMetric, spec, index);
+            }
+            WriteManifest(_manifest with { Indexes = result, UpdatedAt = DateTimeOffset.UtcNow });
+            RemoveUnnamedIndexFiles(result);
+            return result;
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The loaded, saved or freshly built index for (metric, spec), cached for later searches.</summary>
+    private IVectorIndex GetOrLoadIndex(DistanceMetric metric, string spec)
+    {
+        string canonical = Canonical(metric, spec);
+        _gate.EnterUpgradeableReadLock();
+        try
+        {
+            if (_indexes.TryGetValue((metric, canonical), out var existing)) return existing;
+            var entry = (_manifest.Indexes ?? []).FirstOrDefault(e => e.Spec == canonical && DistanceMetrics.Parse(e.Metric) == metric);
+            var index = (entry is null ? null : LoadPersisted(entry, metric, null)) ?? BuildIndex(metric, canonical, null);
+            _gate.EnterWriteLock();
+            try
+            {
+                _indexes[(metric, canonical)] = index;
+            }
+            finally
+            {
+                _gate.ExitWriteLock();
+            }
+            return index;
+        }
+        finally
+        {
+            _gate.ExitUpgradeableReadLock();
+        }
+    }
+
+    private void Cache(DistanceMetric metric, string spec, IVectorIndex index)
+    {
+        if (_indexes.Remove((metric, spec), out var old) && !ReferenceEquals(old, index)) old.Dispose();
+        _indexes[(metric, spec)] = index;
+    }
+
+    private string Canonical(DistanceMetric metric, string spec) => _canonicalSpecs.GetOrAdd((metric, spec), key =>
+    {
+        using var probe = _registry.Create(_manifest.Model.Dimension, key.Item2, key.Item1);
+        return probe.Spec;
+    });
+
+    /// <summary>
+    /// A saved index over the shared vectors, brought up to date with rows committed or added since
+    /// it was saved and deletions since; null (and a progress note) when its file cannot be read, so
+    /// that the caller builds it afresh rather than failing.
+    /// </summary>
+    private IVectorIndex? LoadPersisted(PersistedIndex entry, DistanceMetric metric, IProgress<ProgressUpdate>? progress)
+    {
+        IVectorIndex index;
+        try
+        {
+            index = _registry.Load(IndexPath(entry.Name), _vectors);
+        }
+        catch (Exception e) when (e is LookalikeException or IOException or UnauthorizedAccessException)
+        {
+            progress?.Report(new ProgressUpdate($"Rebuilding {entry.Spec}", 0, null, $"its file cannot be used: {e.Message}"));
+            return null;
+        }
+        if (index.Spec != entry.Spec || index.Metric != metric || index.Dimension != _manifest.Model.Dimension)
+        {
+            index.Dispose();
+            progress?.Report(new ProgressUpdate($"Rebuilding {entry.Spec}", 0, null, "its file holds another index"));
+            return null;
+        }
+        index.Remove([.. _deleted]);
+        AddRows(index, entry.Rows, progress);
+        return index;
+    }
+
+    /// <summary>A new index over the shared vectors, trained (where it must be) and filled with every live row.</summary>
+    private IVectorIndex BuildIndex(DistanceMetric metric, string spec, IProgress<ProgressUpdate>? progress)
+    {
+        var index = _registry.Create(_manifest.Model.Dimension, spec, metric, _vectors);
+        try
+        {
+            if (!index.IsTrained)
+            {
+                int live = _images.Count - _deleted.Count;
+                if (live == 0) throw new LookalikeException($"Index {index.Spec} must be trained, and collection '{_folder}' is empty.");
+                progress?.Report(new ProgressUpdate($"Training {index.Spec}", 0, live));
+                var (vectors, _) = LiveRows();
+                index.Train(vectors);
+            }
+            AddRows(index, 0, progress);
+            return index;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every live row (a copy, n×d) and its id: what training needs.</summary>
+    private (float[] Vectors, long[] Ids) LiveRows()
+    {
+        int dimension = _manifest.Model.Dimension;
+        int live = _images.Count - _deleted.Count;
+        var vectors = new float[(long)live * dimension];
+        var ids = new long[live];
+        int next = 0;
+        ForEachLiveRow((id, row) =>
+        {
+            row.CopyTo(vectors.AsSpan(next * dimension, dimension));
+            ids[next++] = id;
+        });
+        return (vectors, ids);
+    }
+
+    /// <summary>Adds the live rows from id <paramref name="first"/> on, in batches, with progress.</summary>
+    private void AddRows(IVectorIndex index, long first, IProgress<ProgressUpdate>? progress)
+    {
+        const int batch = 1024;
+        int dimension = _manifest.Model.Dimension;
+        long total = _vectors.Rows - first;
+        if (total <= 0) return;
+        var rows = new float[batch * dimension];
+        var ids = new long[batch];
+        int filled = 0;
+        long done = 0;
+        string stage = first == 0 ? $"Adding to {index.Spec}" : $"Bringing {index.Spec} up to date";
+        for (long id = first; id < _vectors.Rows; id++)
+        {
+            done++;
+            if (_deleted.Contains(id)) continue;
+            _vectors.Vector(id).CopyTo(rows.AsSpan(filled * dimension, dimension));
+            ids[filled++] = id;
+            if (filled < batch) continue;
+            index.Add(rows, ids);
+            filled = 0;
+            progress?.Report(new ProgressUpdate(stage, done, total));
+        }
+        if (filled > 0) index.Add(rows.AsSpan(0, filled * dimension), ids.AsSpan(0, filled));
+        progress?.Report(new ProgressUpdate(stage, total, total));
+    }
+
+    /// <summary>Writes an index file atomically; returns its manifest entry.</summary>
+    private PersistedIndex Persist(IVectorIndex index, DistanceMetric metric, long trainedOn)
+    {
+        string name = NameOf(metric, index.Spec);
+        string path = IndexPath(name);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _registry.Save(index, path);
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            throw new StorageException($"Cannot save index {index.Spec} in '{_folder}'", e);
+        }
+        return new PersistedIndex(name, index.Spec, metric.Name(), _vectors.Rows, trainedOn, new FileInfo(path).Length, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Index files no manifest entry names (left by a crash before the manifest was written, or replaced).</summary>
+    private void RemoveUnnamedIndexFiles(IReadOnlyList<PersistedIndex> named)
+    {
+        string folder = Path.Combine(_folder, EmbeddedFormat.IndexesFolder);
+        if (!Directory.Exists(folder)) return;
+        var keep = named.Select(n => n.Name + EmbeddedFormat.IndexExtension).ToHashSet(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(folder, "*" + EmbeddedFormat.IndexExtension))
+        {
+            if (!keep.Contains(Path.GetFileName(file))) AtomicFile.TryDelete(file);
+        }
+        AtomicFile.CleanTemporaries(folder);
+    }
+
+    private string IndexPath(string name) => Path.Combine(_folder, EmbeddedFormat.IndexesFolder, name + EmbeddedFormat.IndexExtension);
+
+    /// <summary>A file name that says what the index is and cannot collide: type, metric, hash of the spec.</summary>
+    private static string NameOf(DistanceMetric metric, string spec)
+    {
+        int end = spec.IndexOfAny(['(', ',']);
+        string type = (end < 0 ? spec : spec[..end]).ToLowerInvariant();
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{metric.Name()}|{spec}")))[..12];
+        return $"{type}-{metric.Name()}-{hash}";
+    }
+}

@@ -1,0 +1,46 @@
+namespace Lookalike.Indexes;
+
+/// <summary>
+/// One index type, described once: its name in specs and files, how a spec component becomes an
+/// index (its options record holds the defaults), and how a saved one is read back.
+/// </summary>
+public interface IIndexDescriptor
+{
+    /// <summary>The type name in specs and serialized files (matched case-insensitively in specs).</summary>
+    string Name { get; }
+
+    /// <summary>Creates an empty index from the first component of a chain; the rest of the chain is <see cref="IndexCreation.Inner"/>.</summary>
+    /// <exception cref="Errors.LookalikeException">for an unknown parameter, a bad value or an inner index this type cannot take.</exception>
+    IVectorIndex Create(IndexCreation creation);
+
+    /// <summary>Reads the state that the index's <see cref="IVectorIndex.WriteTo"/> wrote.</summary>
+    IVectorIndex Read(BinaryReader reader, IndexReading reading);
+}
+
+/// <summary>What a descriptor needs to create an index.</summary>
+/// <param name="Dimension">Dimension of the vectors it takes.</param>
+/// <param name="Metric">Metric it ranks by.</param>
+/// <param name="Component">The spec component naming this type, with its parameters.</param>
+/// <param name="Inner">The rest of the chain (empty when this component is the last).</param>
+/// <param name="Vectors">Shared vectors to read instead of copying them, or null for an index that keeps its own.</param>
+/// <param name="Registry">The registry, for types that wrap an inner index.</param>
+public sealed record IndexCreation(int Dimension, DistanceMetric Metric, IndexSpecComponent Component,
+    IReadOnlyList<IndexSpecComponent> Inner, IVectorSource? Vectors, IndexRegistry Registry)
+{
+    /// <summary>Throws unless this component ends the chain (faiss's trailing <c>Flat</c> storage is accepted).</summary>
+    public void RejectInner()
+    {
+        if (Inner.Count == 0 || Inner is [var only] && only.Name.Equals(Flat.TypeName, StringComparison.OrdinalIgnoreCase) &&
+            only.Parameters.Count == 0)
+            return;
+        throw new Errors.LookalikeException(
+            $"Index '{Component.Name}' takes no inner index (got '{string.Join(",", Inner.Select(c => c.Name))}' after it); only Pca wraps another index.");
+    }
+}
+
+/// <summary>What a descriptor needs to read an index back.</summary>
+/// <param name="Dimension">Dimension recorded in the file.</param>
+/// <param name="Metric">Metric recorded in the file.</param>
+/// <param name="Vectors">The shared vectors the index was built over, when it was.</param>
+/// <param name="Registry">The registry, for nested indexes.</param>
+public sealed record IndexReading(int Dimension, DistanceMetric Metric, IVectorSource? Vectors, IndexRegistry Registry);
