@@ -12,7 +12,21 @@ using SkiaSharp;
 // Usage: dotnet run -c Release --project bench/Lookalike.Benchmarks [-- SHARED_DIR [CIFAR_COUNT] [LARGE_COUNT]]
 //        ... -- decode [SHARED_DIR] [ROUNDS]         decoding in-process vs in the worker process, ms per image
 //        ... -- uploads DIR COUNT [jpeg|png] [SHARED_DIR]  writes COUNT large distinct uploads (for bench/load/bursts)
+//        ... -- synthetic OUT.npy ROWS DIM [SHARED_DIR]        synthetic features as export writes them, and a format-1 collection of them
+//        ... -- commits WORK_DIR DIM SIZE...                    one commit of 1,000 rows into collections of each SIZE
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["synthetic", string syntheticOut, string syntheticRows, string syntheticDim, ..])
+{
+    Lookalike.Benchmarks.SeamsMeasurements.WriteSynthetic(syntheticOut, int.Parse(syntheticRows, CultureInfo.InvariantCulture),
+        int.Parse(syntheticDim, CultureInfo.InvariantCulture), Path.Combine(args.Length > 4 ? args[4] : FindShared(), "models", "resnet50-keras-imagenet.onnx"));
+    return;
+}
+if (args is ["commits", string commitWork, string commitDim, .. var commitSizes])
+{
+    Lookalike.Benchmarks.SeamsMeasurements.CommitCost(commitWork, int.Parse(commitDim, CultureInfo.InvariantCulture),
+        [.. commitSizes.Select(s => int.Parse(s, CultureInfo.InvariantCulture))]);
+    return;
+}
 if (args is ["decode", ..])
 {
     Lookalike.Benchmarks.DecodeComparison.Run(args.Length > 1 ? args[1] : FindShared(), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);

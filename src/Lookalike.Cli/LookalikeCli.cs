@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookalike.Cli.Commands;
+using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Indexes;
 using Lookalike.Training.Hashing;
@@ -20,11 +21,13 @@ public static class LookalikeCli
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error,
         CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(console, error, IndexRegistry.Builtin.With(new NeuralLshDescriptor()));
+        var indexes = IndexRegistry.Builtin.With(new NeuralLshDescriptor());
+        var context = new CliContext(console, error, indexes, new EmbeddedCollectionProvider(indexes));
         var root = new RootCommand("Lookalike: find the images that look like this one (deep CNN features + vector search).")
         {
             IndexCommand.Create(context),
             ReindexCommand.Create(context),
+            ImportCommand.Create(context),
             SearchCommand.Create(context),
             InfoCommand.Create(context),
             ModelCommand.Create(context),
@@ -71,4 +74,5 @@ public static class LookalikeCli
 /// <param name="Console">Standard output, as a Spectre console.</param>
 /// <param name="Error">Standard error.</param>
 /// <param name="Indexes">The index types specs may name.</param>
-public sealed record CliContext(IAnsiConsole Console, TextWriter Error, IndexRegistry Indexes);
+/// <param name="Collections">Opens collections by location.</param>
+public sealed record CliContext(IAnsiConsole Console, TextWriter Error, IndexRegistry Indexes, ICollectionProvider Collections);

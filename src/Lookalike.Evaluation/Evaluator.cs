@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Evaluation.Metrics;
+using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Progress;
 

@@ -1,4 +1,5 @@
 using Lookalike.Evaluation.Datasets;
+using Lookalike.IO;
 using Lookalike.Tests.Common;
 
 namespace Lookalike.Cli.Tests;

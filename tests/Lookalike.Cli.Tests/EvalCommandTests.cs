@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lookalike.Evaluation.Datasets;
+using Lookalike.IO;
 using Lookalike.Tests.Common;
 
 namespace Lookalike.Cli.Tests;

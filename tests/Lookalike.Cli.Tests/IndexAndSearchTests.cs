@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lookalike.Collections;
+using Lookalike.IO;
 using Lookalike.Tests.Common;
 
 namespace Lookalike.Cli.Tests;
@@ -91,16 +92,47 @@ public sealed class IndexAndSearchTests(IndexedCifarFixture cifar) : IClassFixtu
         {
             var result = await CliRunner.RunAsync("export", "--collection", cifar.Collection, "--out", file);
             Assert.Equal(0, result.ExitCode);
-            var (values, rows, columns) = Lookalike.Evaluation.Datasets.NpyFile.Read(file);
+            var (values, rows, columns) = NpyFile.Read(file);
             Assert.Equal((500, 2048), (rows, columns));
             await using var collection = EmbeddedCollection.OpenReadOnly(cifar.Collection);
             Assert.Equal(await collection.GetFeaturesAsync(3), values.AsSpan(3 * 2048, 2048).ToArray());
             var labels = await File.ReadAllLinesAsync(file + ".labels.txt");
             Assert.Equal((await collection.GetAsync(3))!.Label, labels[3]);
+
+            // What export wrote imports into a new collection of the same model, with a saved index, and twice adds nothing.
+            string imported = file + ".collection";
+            string[] import = ["import", file, "--paths", file + ".paths.txt", "--labels", file + ".labels.txt",
+                "--model-description", file + ".model.json", "--collection", imported, "--index", "Ivf(lists=4,nprobe=4)"];
+            var first = await CliRunner.RunAsync(import);
+            Assert.Equal(0, first.ExitCode);
+            Assert.Contains("Imported 500 new image(s) of 500", first.Output);
+            Assert.Contains("Imported 0 new image(s) of 500", (await CliRunner.RunAsync(import)).Output);
+            await using var copy = EmbeddedCollection.OpenReadOnly(imported);
+            Assert.Equal(500, copy.Count);
+            Assert.Equal(collection.Model.Sha256, copy.Model.Sha256);
+            Assert.Equal("Ivf(lists=4,nprobe=4,seed=42)", Assert.Single(copy.Info.Indexes).Spec);
+            var original = await collection.GetAsync(3);
+            var match = await copy.ListAsync().FirstAsync(i => i.Path == original!.Path);
+            Assert.Equal(original!.Label, match.Label);
+            Assert.Equal(await collection.GetFeaturesAsync(3), await copy.GetFeaturesAsync(match.Id));
+            var query = Path.Combine(cifar.Images, "ship", "0003.jpg");
+            var search = await CliRunner.RunAsync("search", query, "--collection", imported, "--json", "--index", "Ivf(lists=4,nprobe=4)");
+            Assert.Equal(0, search.ExitCode);
+            using var json = JsonDocument.Parse(search.Output);
+            Assert.Equal(query, json.RootElement.GetProperty("results")[0].GetProperty("path").GetString());
+
+            var broken = await CliRunner.RunAsync("import", file, "--paths", file + ".model.json", "--model-description", file + ".model.json",
+                "--collection", file + ".broken");
+            Assert.Equal(1, broken.ExitCode);
+            Assert.Contains("line(s); the features have 500 row(s): give one line per row", broken.Error);
         }
         finally
         {
-            foreach (string f in new[] { file, file + ".labels.txt", file + ".paths.txt" }) File.Delete(f);
+            foreach (string f in new[] { file, file + ".labels.txt", file + ".paths.txt", file + ".model.json" }) File.Delete(f);
+            foreach (string d in new[] { ".collection", ".broken" })
+            {
+                if (Directory.Exists(file + d)) Directory.Delete(file + d, recursive: true);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
+using Lookalike.IO;
 using Lookalike.Tests.Common;
 
 namespace Lookalike.Evaluation.Tests;

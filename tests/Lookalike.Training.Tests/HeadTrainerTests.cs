@@ -1,4 +1,4 @@
-using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 using Lookalike.Tests.Common;
 using Lookalike.Training.Heads;
 

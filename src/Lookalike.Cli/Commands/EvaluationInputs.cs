@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lookalike.Cli.Output;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 using Lookalike.Onnx;
 using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;

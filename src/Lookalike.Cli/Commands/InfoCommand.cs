@@ -17,9 +17,9 @@ internal static class InfoCommand
         var collection = CommonOptions.Collection();
         var json = CommonOptions.Json();
         var command = new Command("info", "Show a collection's size, model, dimension, metric and saved indexes.") { collection, json };
-        command.SetAction(async parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = EmbeddedCollection.OpenReadOnly(parse.GetValue(collection)!, context.Indexes);
+            await using var store = await context.Collections.OpenAsync(parse.GetValue(collection)!, CollectionAccess.Read, cancellationToken: cancellationToken);
             var info = store.Info;
             if (parse.GetValue(json))
             {

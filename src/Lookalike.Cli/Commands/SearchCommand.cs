@@ -41,7 +41,7 @@ internal static class SearchCommand
             string path = parse.GetValue(image)!;
             if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
             string collectionFolder = parse.GetValue(collection)!;
-            await using var store = EmbeddedCollection.OpenReadOnly(collectionFolder);
+            await using var store = await context.Collections.OpenAsync(collectionFolder, CollectionAccess.Read, cancellationToken: cancellationToken);
             using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model)),
                 FineTunedExtractor.HeadOf(collectionFolder));
             store.EnsureModel(extractor.Metadata.ToModelReference());

@@ -5,6 +5,7 @@ using Lookalike.Cli.Output;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Evaluation.Plots;
+using Lookalike.Features;
 using Lookalike.IO;
 using Lookalike.Onnx.Imaging;
 using Lookalike.Training.Heads;

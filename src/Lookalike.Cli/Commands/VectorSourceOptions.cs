@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 
 namespace Lookalike.Cli.Commands;
 

@@ -163,18 +163,11 @@ public sealed partial class EmbeddedCollection : ImageCollection
     public static EmbeddedCollection OpenReadOnly(string folder, IndexRegistry? registry = null) =>
         Load(Path.GetFullPath(folder), null, writable: false, registry ?? IndexRegistry.Builtin);
 
-    /// <summary>Throws unless features of <paramref name="model"/> may be mixed with this collection's.</summary>
-    public void EnsureModel(ModelReference model)
-    {
-        var own = _manifest.Model;
-        if (!string.Equals(own.Sha256, model.Sha256, StringComparison.OrdinalIgnoreCase) || own.Dimension != model.Dimension)
-        {
-            throw new CollectionMismatchException(
-                $"Collection '{_folder}' was built with model {own.Id} (sha256 {own.Sha256[..12]}…, {own.Dimension}-d); " +
-                $"the model given is {model.Id} (sha256 {model.Sha256[..12]}…, {model.Dimension}-d). " +
-                "Use the same model, or index into a new --collection folder.");
-        }
-    }
+    /// <inheritdoc/>
+    public override ModelReference Model => Read(() => _manifest.Model);
+
+    /// <inheritdoc/>
+    public override string Location => _folder;
 
     /// <inheritdoc/>
     public override CollectionInfo Info

@@ -15,6 +15,26 @@ public abstract class ImageCollection : IAsyncDisposable
     /// <summary>Count, model, metric, index and size (the size may need a walk of the storage: not for every request).</summary>
     public abstract CollectionInfo Info { get; }
 
+    /// <summary>The model whose features it holds.</summary>
+    public abstract ModelReference Model { get; }
+
+    /// <summary>Where it lives (a folder, a connection).</summary>
+    public abstract string Location { get; }
+
+    /// <summary>Throws unless features of <paramref name="model"/> may be mixed with this collection's (same model file and dimension).</summary>
+    /// <exception cref="Errors.CollectionMismatchException">when they may not.</exception>
+    public void EnsureModel(ModelReference model)
+    {
+        var own = Model;
+        if (!string.Equals(own.Sha256, model.Sha256, StringComparison.OrdinalIgnoreCase) || own.Dimension != model.Dimension)
+        {
+            throw new Errors.CollectionMismatchException(
+                $"Collection '{Location}' was built with model {own.Id} (sha256 {own.Sha256[..12]}…, {own.Dimension}-d); " +
+                $"the model given is {model.Id} (sha256 {model.Sha256[..12]}…, {model.Dimension}-d). " +
+                "Use the same model, or index into a new --collection folder.");
+        }
+    }
+
     /// <summary>Live images, cheaply (no storage access).</summary>
     public abstract long Count { get; }
 

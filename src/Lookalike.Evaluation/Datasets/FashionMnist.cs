@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Lookalike.Errors;
+using Lookalike.Features;
 
 namespace Lookalike.Evaluation.Datasets;
 

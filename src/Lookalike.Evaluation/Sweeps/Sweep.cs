@@ -1,5 +1,6 @@
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Evaluation.Metrics;
+using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Progress;
 

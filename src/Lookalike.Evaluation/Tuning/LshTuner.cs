@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Progress;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using Lookalike.Errors;
-using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 using Lookalike.Training.Networks;
 
 namespace Lookalike.Training.Heads;

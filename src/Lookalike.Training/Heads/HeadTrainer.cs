@@ -1,5 +1,5 @@
 using Lookalike.Errors;
-using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 using Lookalike.Progress;
 using Lookalike.Training.Networks;
 

@@ -1,6 +1,7 @@
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Evaluation.Reports;
 using Lookalike.Evaluation.Statistics;
+using Lookalike.Features;
 using Lookalike.Tests.Common;
 
 namespace Lookalike.Evaluation.Tests.Sweeps;

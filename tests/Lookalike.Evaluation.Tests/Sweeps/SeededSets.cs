@@ -1,4 +1,5 @@
 using Lookalike.Evaluation.Datasets;
+using Lookalike.Features;
 using Lookalike.Tests.Common;
 
 namespace Lookalike.Evaluation.Tests.Sweeps;

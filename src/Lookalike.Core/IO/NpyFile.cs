@@ -3,9 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Lookalike.Errors;
-using Lookalike.IO;
 
-namespace Lookalike.Evaluation.Datasets;
+namespace Lookalike.IO;
 
 /// <summary>NumPy <c>.npy</c> (format 1.0/2.0) for 2-D little-endian float32 C-order arrays, as numpy and faiss read them.</summary>
 public static partial class NpyFile

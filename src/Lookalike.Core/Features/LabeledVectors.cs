@@ -1,6 +1,6 @@
 using Lookalike.Errors;
 
-namespace Lookalike.Evaluation.Datasets;
+namespace Lookalike.Features;
 
 /// <summary>
 /// A set of feature vectors (row-major n×d) with a class label per row (null = unlabelled, e.g. a
