@@ -3,7 +3,7 @@ using Lookalike.Cli.Commands;
 using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Indexes;
-using Lookalike.Training.Hashing;
+using Lookalike.Sessions;
 using Spectre.Console;
 
 namespace Lookalike.Cli;
@@ -21,8 +21,7 @@ public static class LookalikeCli
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error,
         CancellationToken cancellationToken = default)
     {
-        var indexes = IndexRegistry.Builtin.With(new NeuralLshDescriptor());
-        var context = new CliContext(console, error, indexes, new EmbeddedCollectionProvider(indexes));
+        var context = new CliContext(console, error, LookalikeServices.CreateDefault());
         var root = new RootCommand("Lookalike: find the images that look like this one (deep CNN features + vector search).")
         {
             IndexCommand.Create(context),
@@ -39,6 +38,7 @@ public static class LookalikeCli
             StatsCommand.Create(context),
             CheckCommand.Create(context),
             TrainCommand.Create(context),
+            DecodeWorkerCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -73,6 +73,12 @@ public static class LookalikeCli
 /// <summary>Where a command writes.</summary>
 /// <param name="Console">Standard output, as a Spectre console.</param>
 /// <param name="Error">Standard error.</param>
-/// <param name="Indexes">The index types specs may name.</param>
-/// <param name="Collections">Opens collections by location.</param>
-public sealed record CliContext(IAnsiConsole Console, TextWriter Error, IndexRegistry Indexes, ICollectionProvider Collections);
+/// <param name="Services">The index types and collection stores the program knows.</param>
+public sealed record CliContext(IAnsiConsole Console, TextWriter Error, LookalikeServices Services)
+{
+    /// <summary>The index types specs may name.</summary>
+    public IndexRegistry Indexes => Services.Indexes;
+
+    /// <summary>Opens collections by location.</summary>
+    public ICollectionProvider Collections => Services.Collections;
+}

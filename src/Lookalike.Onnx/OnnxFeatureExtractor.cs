@@ -30,8 +30,9 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         _preprocessor = new Preprocessor(options);
         _session = CreateSession(options);
         int dimension = CheckModel();
-        Metadata = new FeatureExtractorMetadata(options.ModelId, FileHash.Sha256Of(options.ModelPath), Path.GetFullPath(options.ModelPath),
-            dimension, options.PreferredMetric, options.DescribePreprocessing());
+        string sha256 = FileHash.Sha256Of(options.ModelPath);
+        Metadata = new FeatureExtractorMetadata(options.ModelId, sha256, Path.GetFullPath(options.ModelPath),
+            dimension, options.PreferredMetric, options.DescribePreprocessing(), Description: options.Describe(sha256));
     }
 
     /// <inheritdoc/>

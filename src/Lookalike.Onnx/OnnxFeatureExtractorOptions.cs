@@ -1,4 +1,5 @@
 using Lookalike.Errors;
+using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Onnx.Imaging;
 
@@ -102,6 +103,40 @@ public sealed record OnnxFeatureExtractorOptions
         $"{Width}x{Height} {ChannelOrder.ToString().ToUpperInvariant()} {Layout.ToString().ToUpperInvariant()} " +
         $"scale {Scale:G6} mean ({string.Join(",", Mean)}) std ({string.Join(",", Std)})" +
         (Loader.Augmentation == Imaging.ImageAugmentation.None ? "" : $"; augmented: {Loader.Augmentation.ToString().ToLowerInvariant()}");
+
+    /// <summary>The machine-readable description of these options for a model file with hash <paramref name="onnxSha256"/>.</summary>
+    public ModelDescription Describe(string onnxSha256) => new()
+    {
+        OnnxSha256 = onnxSha256,
+        InputName = InputName,
+        OutputName = OutputName,
+        Width = Width,
+        Height = Height,
+        Layout = Layout.ToString().ToLowerInvariant(),
+        ChannelOrder = ChannelOrder.ToString().ToLowerInvariant(),
+        Scale = Scale,
+        Mean = [.. Mean],
+        Std = [.. Std],
+    };
+
+    /// <summary>Options that feed <paramref name="modelPath"/> as <paramref name="description"/> says (the rest at their defaults).</summary>
+    /// <exception cref="LookalikeException">for a layout or channel order this build does not know.</exception>
+    public static OnnxFeatureExtractorOptions FromDescription(string modelPath, ModelDescription description) => new()
+    {
+        ModelPath = modelPath,
+        ModelId = Path.GetFileNameWithoutExtension(modelPath),
+        InputName = description.InputName,
+        OutputName = description.OutputName,
+        Width = description.Width,
+        Height = description.Height,
+        Layout = Enum.TryParse<TensorLayout>(description.Layout, ignoreCase: true, out var layout)
+            ? layout : throw new LookalikeException($"Unknown tensor layout '{description.Layout}' in the model description; known: nchw, nhwc."),
+        ChannelOrder = Enum.TryParse<ChannelOrder>(description.ChannelOrder, ignoreCase: true, out var order)
+            ? order : throw new LookalikeException($"Unknown channel order '{description.ChannelOrder}' in the model description; known: rgb, bgr."),
+        Scale = description.Scale,
+        Mean = [.. description.Mean],
+        Std = [.. description.Std],
+    };
 
     internal void Validate()
     {

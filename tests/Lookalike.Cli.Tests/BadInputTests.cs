@@ -118,6 +118,22 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("was built with model other-net", search.Error);
     }
 
+    [SharedDataFact]
+    public async Task Eval_refuses_to_compare_features_of_two_models()
+    {
+        var otherModel = new ModelReference("other-net", new string('0', 64), "/models/other.onnx", 2048, "224x224 RGB");
+        await using (var collection = EmbeddedCollection.OpenOrCreate(_temp.Combine("db"), otherModel, DistanceMetric.Cosine, "Flat"))
+        {
+            await collection.AddAsync(new NewImage("/a.jpg", new string('1', 64), "airplane", 1, 1, 1, new float[2048]));
+            await collection.CommitAsync();
+        }
+        string queries = CopyCifar(_temp.Combine("queries"), perClass: 1);
+        var eval = await CliRunner.RunAsync("eval", "--db", _temp.Combine("db"), "--queries", queries, "--model", TestData.ModelPath);
+        Assert.Equal(1, eval.ExitCode);
+        Assert.Contains("hold features of different models", eval.Error);
+        Assert.Contains("other-net", eval.Error);
+    }
+
     [Theory]
     [InlineData("search", "x.jpg", "-k", "0")]
     [InlineData("search", "x.jpg", "--metric", "manhattan")]

@@ -31,6 +31,25 @@ public sealed class FeatureCacheTests : IDisposable
         Assert.Equal(30, counting.Extracted);
         Assert.Equal(first.Vectors, second.Vectors);
         Assert.Equal(first.Labels, second.Labels);
+
+        // The same photos moved, renamed and re-split into two classes: nothing is extracted again,
+        // each keeps its vector, and the labels are the new layout's.
+        for (int i = 0; i < first.Count; i++)
+        {
+            string split = i % 2 == 0 ? "even" : "odd";
+            Directory.CreateDirectory(_temp.Combine("moved", split));
+            File.Copy(first.Names[i], _temp.Combine("moved", split, $"renamed-{i:D3}{Path.GetExtension(first.Names[i])}"));
+        }
+        var moved = await loader.LoadAsync(_temp.Combine("moved"));
+        Assert.Equal(30, counting.Extracted);
+        Assert.Equal(30, moved.Count);
+        Assert.Equal(["even", "odd"], moved.Labels.Distinct().Order());
+        for (int r = 0; r < moved.Count; r++)
+        {
+            int i = int.Parse(Path.GetFileNameWithoutExtension(moved.Names[r])["renamed-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(first.Row(i).ToArray(), moved.Row(r).ToArray());
+            Assert.Equal(i % 2 == 0 ? "even" : "odd", moved.Labels[r]);
+        }
     }
 
     /// <summary>The real extractor, counting how many images reach it.</summary>

@@ -30,6 +30,8 @@ public sealed class SearchAppFactory : WebApplicationFactory<Program>, IAsyncLif
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // The app is a library hosted by TestHost.cs: nothing is read from a content folder.
+        builder.UseContentRoot(AppContext.BaseDirectory);
         builder.UseSetting("Lookalike:Collection", Collection);
         builder.UseSetting("Lookalike:ThumbnailFolder", Thumbnails);
     }

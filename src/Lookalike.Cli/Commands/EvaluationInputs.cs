@@ -51,6 +51,7 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
         using var features = new LazyExtractor(parse.GetValue(options.Model));
         var db = await ConsoleProgress.RunAsync(context, "Database", p => features.Loader.LoadAsync(parse.GetValue(options.Database)!, p, cancellationToken));
         var qs = await ConsoleProgress.RunAsync(context, "Queries", p => features.Loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
+        db.EnsureSameModel(qs);
         if (parse.GetValue(options.QueriesPerClass) is { } n) qs = qs.TakePerClass(n);
         if (qs.Labels.All(l => l is null)) throw new LookalikeException($"The queries '{qs.Source}' carry no labels; lay them out as class/image.");
         var head = parse.GetValue(options.Head) is { } headFile ? HeadFile.Load(headFile) : null;
@@ -61,6 +62,7 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
         }
         if (parse.GetValue(options.Distractors) is not { } d) return new EvaluationInputs(db, qs, 0, null);
         var extra = await ConsoleProgress.RunAsync(context, "Distractors", p => features.Loader.LoadAsync(d, p, cancellationToken));
+        db.EnsureSameModel(extra);
         if (head is not null) extra = head.Embed(extra);
         return new EvaluationInputs(db.Concat(extra, unlabel: true), qs, extra.Count, db);
     }

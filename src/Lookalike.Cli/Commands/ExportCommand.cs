@@ -14,11 +14,11 @@ internal static class ExportCommand
         {
             collection, output,
         };
-        command.SetAction(async parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             string path = parse.GetValue(output)!;
-            await using var store = EmbeddedCollection.OpenReadOnly(parse.GetValue(collection)!, context.Indexes);
-            var (rows, dimension) = FeatureFiles.Export(store, path);
+            await using var store = await context.Collections.OpenAsync(parse.GetValue(collection)!, CollectionAccess.Read, cancellationToken: cancellationToken);
+            var (rows, dimension) = await FeatureFiles.ExportAsync(store, path, cancellationToken);
             context.Console.Profile.Out.Writer.WriteLine($"Wrote {rows} × {dimension} features to {Path.GetFullPath(path)} (+ .labels.txt, .paths.txt, .model.json).");
             return 0;
         });

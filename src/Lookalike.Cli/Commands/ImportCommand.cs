@@ -31,14 +31,14 @@ internal static class ImportCommand
         {
             var description = FeatureFiles.ReadModelDescription(parse.GetValue(model)!);
             string[] specs = parse.GetValue(index) ?? [];
-            await using var store = EmbeddedCollection.OpenOrCreate(parse.GetValue(collection)!, description,
-                CommonOptions.ParseMetric(parse.GetValue(metric)) ?? DistanceMetric.Cosine, specs.FirstOrDefault() ?? Flat.TypeName, context.Indexes);
+            await using var store = await context.Collections.OpenAsync(parse.GetValue(collection)!, CollectionAccess.WriteOrCreate,
+                new NewCollection(description, CommonOptions.ParseMetric(parse.GetValue(metric)) ?? DistanceMetric.Cosine,
+                    specs.FirstOrDefault() ?? Flat.TypeName), cancellationToken);
             var (rows, added) = await ConsoleProgress.RunAsync(context, "Importing", progress =>
                 FeatureFiles.ImportAsync(store, parse.GetValue(features)!, parse.GetValue(paths)!, parse.GetValue(labels), progress,
                     cancellationToken: cancellationToken));
-            if (specs.Length > 0 || store.PersistedIndexes.Count > 0)
-                await ConsoleProgress.RunAsync(context, "Indexes", progress => Task.Run(() => store.SaveIndexes(specs, progress: progress), cancellationToken));
-            context.Console.MarkupLine($"Imported [bold]{added}[/] new image(s) of {rows} row(s); collection [bold]{Markup.Escape(store.Folder)}[/] now holds {store.Count}.");
+            await IndexCommand.SaveIndexesAsync(context, store, specs, cancellationToken);
+            context.Console.MarkupLine($"Imported [bold]{added}[/] new image(s) of {rows} row(s); collection [bold]{Markup.Escape(store.Location)}[/] now holds {store.Count}.");
             return 0;
         });
         return command;

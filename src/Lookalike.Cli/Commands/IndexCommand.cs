@@ -7,8 +7,7 @@ using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.Indexing;
 using Lookalike.IO;
-using Lookalike.Onnx.Models;
-using Lookalike.Training.Heads;
+using Lookalike.Sessions;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -55,28 +54,42 @@ internal static class IndexCommand
             {
                 throw new StorageException($"Cannot write collection folder '{collectionFolder}'", e);
             }
-            using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model), o => o with
-            {
-                BatchSize = parse.GetValue(batch),
-                IntraOpThreads = parse.GetValue(threads),
-                DecodeThreads = parse.GetValue(decoders),
-                DecodeJournal = journal,
-                Loader = o.Loader with { MaxPixels = parse.GetValue(maxPixels) },
-            }), parse.GetValue(head) ?? FineTunedExtractor.HeadOf(collectionFolder));
-            var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? extractor.Metadata.PreferredMetric;
             string[] specs = parse.GetValue(index) ?? [];
-            await using var store = EmbeddedCollection.OpenOrCreate(collectionFolder, extractor.Metadata.ToModelReference(),
-                chosenMetric, specs.FirstOrDefault() ?? Flat.TypeName, context.Indexes);
-            var indexer = new FolderIndexer(store, extractor,
+            await using var session = await LookalikeSession.OpenAsync(context.Services, new SessionRequest
+            {
+                Location = collectionFolder,
+                Access = CollectionAccess.WriteOrCreate,
+                ModelPath = parse.GetValue(model),
+                HeadPath = parse.GetValue(head),
+                Metric = CommonOptions.ParseMetric(parse.GetValue(metric)),
+                IndexSpec = specs.FirstOrDefault() ?? Flat.TypeName,
+                Tune = o => o with
+                {
+                    BatchSize = parse.GetValue(batch),
+                    IntraOpThreads = parse.GetValue(threads),
+                    DecodeThreads = parse.GetValue(decoders),
+                    DecodeJournal = journal,
+                    Loader = o.Loader with { MaxPixels = parse.GetValue(maxPixels) },
+                },
+            }, cancellationToken);
+            var store = session.Collection;
+            var indexer = new FolderIndexer(store, session.Extractor,
                 new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
                 progress => indexer.IndexAsync(scanned, progress, cancellationToken));
-            if (specs.Length > 0 || store.PersistedIndexes.Count > 0)
-                await ConsoleProgress.RunAsync(context, "Indexes", progress => Task.FromResult(store.SaveIndexes(specs, progress: progress)));
+            await SaveIndexesAsync(context, store, specs, cancellationToken);
             Print(context, report, store.Info);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Builds the indexes named (and brings those saved before up to date), with progress; nothing when there are none.</summary>
+    public static async Task SaveIndexesAsync(CliContext context, ImageCollection store, string[] specs, CancellationToken cancellationToken)
+    {
+        if (specs.Length == 0 && store.Info.Indexes.Count == 0) return;
+        await ConsoleProgress.RunAsync(context, "Indexes",
+            progress => Task.Run(() => store.SaveIndexesAsync(specs, progress: progress, cancellationToken: cancellationToken).AsTask(), cancellationToken));
     }
 
     private static void Print(CliContext context, IndexingReport report, CollectionInfo info)

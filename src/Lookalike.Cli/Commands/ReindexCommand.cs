@@ -18,12 +18,12 @@ internal static class ReindexCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = EmbeddedCollection.OpenForWriting(parse.GetValue(collection)!, context.Indexes);
+            await using var store = await context.Collections.OpenAsync(parse.GetValue(collection)!, CollectionAccess.Write, cancellationToken: cancellationToken);
             string[] specs = parse.GetValue(index) ?? [];
-            if (specs.Length == 0 && store.PersistedIndexes.Count == 0)
+            if (specs.Length == 0 && store.Info.Indexes.Count == 0)
                 throw new Errors.LookalikeException("The collection has no saved indexes; name one with --index SPEC.");
             var saved = await ConsoleProgress.RunAsync(context, "Reindexing",
-                progress => Task.Run(() => store.SaveIndexes(specs, rebuild: true, progress), cancellationToken));
+                progress => Task.Run(() => store.SaveIndexesAsync(specs, rebuild: true, progress, cancellationToken).AsTask(), cancellationToken));
             InfoCommand.PrintIndexes(context, saved, store.Count);
             return 0;
         });

@@ -6,9 +6,7 @@ using Lookalike.Errors;
 using Lookalike.Features;
 using Lookalike.Indexes;
 using Lookalike.IO;
-using Lookalike.Onnx.Models;
-using Lookalike.Search;
-using Lookalike.Training.Heads;
+using Lookalike.Sessions;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -41,10 +39,8 @@ internal static class SearchCommand
             string path = parse.GetValue(image)!;
             if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
             string collectionFolder = parse.GetValue(collection)!;
-            await using var store = await context.Collections.OpenAsync(collectionFolder, CollectionAccess.Read, cancellationToken: cancellationToken);
-            using var extractor = FineTunedExtractor.Wrap(ExtractorFactory.ForCollection(collectionFolder, parse.GetValue(model)),
-                FineTunedExtractor.HeadOf(collectionFolder));
-            store.EnsureModel(extractor.Metadata.ToModelReference());
+            await using var session = await LookalikeSession.OpenAsync(context.Services,
+                new SessionRequest { Location = collectionFolder, ModelPath = parse.GetValue(model) }, cancellationToken);
             byte[] bytes;
             try
             {
@@ -54,7 +50,7 @@ internal static class SearchCommand
             {
                 throw new LookalikeException($"Query image '{path}' cannot be read: {e.Reason}", e);
             }
-            var response = await new ImageSearcher(store, extractor).SearchByImageAsync(new ImageInput(path, bytes),
+            var response = await session.Searcher.SearchByImageAsync(new ImageInput(path, bytes),
                 new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), cancellationToken);
             if (parse.GetValue(json)) PrintJson(context, path, response);
             else PrintTable(context, response);

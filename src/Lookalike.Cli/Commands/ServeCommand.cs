@@ -45,6 +45,9 @@ internal static class ServeCommand
                 ["Lookalike:MaxUploadBytes"] = (parse.GetValue(maxUpload) * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
                 ["Lookalike:MaxPixels"] = parse.GetValue(maxPixels).ToString(CultureInfo.InvariantCulture),
             };
+            // Uploads are decoded by this program started as a worker ('lookalike decode-worker').
+            var worker = DecodeWorkerCommand.CommandLine();
+            for (int i = 0; i < worker.Count; i++) settings[$"Lookalike:DecoderWorkerCommand:{i}"] = worker[i];
             string[] args = [.. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}")];
             await using var app = await SearchServer.BuildAsync(args, cancellationToken);
             await app.StartAsync(cancellationToken);

@@ -48,7 +48,7 @@ internal static class TrainCommand
             var train = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken);
             LabeledVectors valid;
             if (parse.GetValue(validation) is { } v) valid = await EvaluationInputs.LoadAsync(context, v, parse.GetValue(model), cancellationToken);
-            else (train, valid) = Split(train, 0.1, parse.GetValue(seed));
+            else (train, valid) = train.SplitStratified(0.1, parse.GetValue(seed));
             var augmentations = ImageAugmentations.ParseList(parse.GetValue(augment));
             if (augmentations.Count > 0 && (!Directory.Exists(parse.GetValue(database)) || Collections.EmbeddedCollection.Exists(parse.GetValue(database)!)))
                 throw new LookalikeException("--augment needs --db to be a folder of images (class/image): it extracts features of altered copies.");
@@ -99,24 +99,5 @@ internal static class TrainCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>A stratified split: every <c>1/share</c>-th row of each class (seeded order) goes to validation.</summary>
-    private static (LabeledVectors Train, LabeledVectors Validation) Split(LabeledVectors data, double share, int seed)
-    {
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        var seen = new Dictionary<string, int>();
-        var train = new List<int>();
-        var valid = new List<int>();
-        int every = (int)Math.Round(1 / share);
-        foreach (int row in order)
-        {
-            string label = data.Labels[row] ?? "";
-            int n = seen[label] = seen.GetValueOrDefault(label) + 1;
-            (n % every == 0 ? valid : train).Add(row);
-        }
-        if (valid.Count == 0) throw new LookalikeException($"'{data.Source}' is too small to hold out validation rows; give --val.");
-        return (data.Rows(train, $"{data.Source} (train split)"), data.Rows(valid, $"{data.Source} (validation split)"));
     }
 }

@@ -31,7 +31,23 @@ public sealed record NewImage(string Path, string Sha256, string? Label, long By
 /// <param name="Dimension">Feature dimension.</param>
 /// <param name="Preprocessing">Preprocessing description.</param>
 /// <param name="Head">The fine-tuned head applied after the model (a head file), when there is one.</param>
-public sealed record ModelReference(string Id, string Sha256, string Path, int Dimension, string Preprocessing, string? Head = null);
+/// <param name="Description">How to rebuild the extractor (absent in collections made before it was recorded).</param>
+public sealed record ModelReference(string Id, string Sha256, string Path, int Dimension, string Preprocessing, string? Head = null,
+    Features.ModelDescription? Description = null)
+{
+    /// <summary>
+    /// Why features of <paramref name="other"/> may not be mixed with these, or null when they may:
+    /// another model file or dimension, or (where both are described) other preprocessing or head.
+    /// </summary>
+    public string? MismatchWith(ModelReference other)
+    {
+        if (!string.Equals(Sha256, other.Sha256, StringComparison.OrdinalIgnoreCase) || Dimension != other.Dimension)
+            return $"model {Id} (sha256 {Sha256[..Math.Min(12, Sha256.Length)]}…, {Dimension}-d) vs {other.Id} (sha256 {other.Sha256[..Math.Min(12, other.Sha256.Length)]}…, {other.Dimension}-d)";
+        if (Description is null || other.Description is null) return null;
+        var differences = Description.DifferencesFrom(other.Description);
+        return differences.Count == 0 ? null : string.Join("; ", differences);
+    }
+}
 
 /// <summary>Summary of a collection.</summary>
 /// <param name="Location">Folder or connection it lives in.</param>

@@ -2,14 +2,10 @@ namespace Lookalike.Collections;
 
 public sealed partial class EmbeddedCollection
 {
-    /// <summary>
-    /// For a collection opened read-only: takes in what another process has committed since this
-    /// one was opened (or last refreshed). New rows are added to the loaded indexes and deleted ones
-    /// removed, so nothing is rebuilt. Cheap when nothing changed (one file-system stat).
-    /// </summary>
-    /// <returns>Whether a new commit was taken in.</returns>
+    /// <inheritdoc/>
+    /// <remarks>New rows are added to the loaded indexes and deleted ones removed, so nothing is rebuilt; one stat and one small query when nothing changed.</remarks>
     /// <exception cref="Errors.LookalikeException">when the folder no longer holds a readable collection.</exception>
-    public bool Refresh()
+    public override bool Refresh()
     {
         if (_lock is not null) return false; // the writer is the one making the commits
         string manifestPath = Path.Combine(_folder, EmbeddedFormat.ManifestFile);

@@ -13,6 +13,11 @@ public sealed partial class EmbeddedCollection
     // What a spec as typed prints as (its parameters written out): the key of persisted indexes.
     private readonly ConcurrentDictionary<(DistanceMetric, string), string> _canonicalSpecs = new();
 
+    /// <inheritdoc/>
+    public override ValueTask<IReadOnlyList<PersistedIndex>> SaveIndexesAsync(IReadOnlyCollection<string> specs, bool rebuild = false,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SaveIndexes(specs, rebuild, progress));
+
     /// <summary>The indexes saved with this collection.</summary>
     public IReadOnlyList<PersistedIndex> PersistedIndexes => Read(() => _manifest.Indexes ?? []);
 

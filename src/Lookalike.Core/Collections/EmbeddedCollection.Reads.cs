@@ -35,10 +35,11 @@ public sealed partial class EmbeddedCollection
         await Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Every live image with its features in one sequential read of the vectors file: row i of the
-    /// returned n×d matrix belongs to image i of the list.
-    /// </summary>
+    /// <inheritdoc/>
+    public override ValueTask<(IReadOnlyList<ImageRecord> Images, float[] Vectors)> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReadAll());
+
+    /// <summary>Every live image with its features (see <see cref="ReadAllAsync"/>).</summary>
     public (IReadOnlyList<ImageRecord> Images, float[] Vectors) ReadAll()
     {
         _gate.EnterReadLock();

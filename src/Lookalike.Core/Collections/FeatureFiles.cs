@@ -16,11 +16,12 @@ public static class FeatureFiles
 {
     /// <summary>Writes every live image's features and sidecars; returns (rows, dimension).</summary>
     /// <exception cref="LookalikeException">when <paramref name="path"/> does not end in .npy or .fvecs.</exception>
-    public static (int Rows, int Dimension) Export(EmbeddedCollection collection, string path)
+    public static async Task<(int Rows, int Dimension)> ExportAsync(ImageCollection collection, string path,
+        CancellationToken cancellationToken = default)
     {
         bool npy = IsNpy(path);
-        var (images, vectors) = collection.ReadAll();
-        var model = collection.Info.Model;
+        var (images, vectors) = await collection.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var model = collection.Model;
         if (npy) NpyFile.Write(path, vectors, images.Count, model.Dimension);
         else FvecsFile.Write(path, vectors, model.Dimension);
         AtomicFile.WriteAllText(path + ".labels.txt", string.Join('\n', images.Select(i => LineText.Escape(i.Label ?? ""))) + "\n");
@@ -29,7 +30,7 @@ public static class FeatureFiles
         return (images.Count, model.Dimension);
     }
 
-    /// <summary>Reads a model description written by <see cref="Export"/> (or by hand: id, sha256, path, dimension, preprocessing).</summary>
+    /// <summary>Reads a model description written by <see cref="ExportAsync"/> (or by hand: id, sha256, path, dimension, preprocessing).</summary>
     public static ModelReference ReadModelDescription(string path)
     {
         try
@@ -54,11 +55,11 @@ public static class FeatureFiles
     /// <paramref name="commitEvery"/> rows.
     /// </summary>
     /// <returns>Rows read and rows added.</returns>
-    public static async Task<(int Rows, int Added)> ImportAsync(EmbeddedCollection collection, string featuresPath, string pathsFile,
+    public static async Task<(int Rows, int Added)> ImportAsync(ImageCollection collection, string featuresPath, string pathsFile,
         string? labelsFile, IProgress<ProgressUpdate>? progress = null, int commitEvery = 10_000, CancellationToken cancellationToken = default)
     {
         var (vectors, rows, dimension) = IsNpy(featuresPath) ? NpyFile.Read(featuresPath) : FvecsFile.Read(featuresPath);
-        int expected = collection.Info.Model.Dimension;
+        int expected = collection.Model.Dimension;
         if (dimension != expected)
             throw new LookalikeException($"'{featuresPath}' holds {dimension}-d vectors; the collection's model gives {expected}-d.");
         string[] paths = Lines(pathsFile, rows, "paths");
@@ -84,6 +85,17 @@ public static class FeatureFiles
         return (rows, added);
     }
 
+    /// <summary>
+    /// The labels of the <paramref name="rows"/> rows of <paramref name="featuresPath"/> from its
+    /// <c>FILE.labels.txt</c> (an empty line: no label), or all null when there is no such file.
+    /// </summary>
+    /// <exception cref="LookalikeException">when the file has another number of lines.</exception>
+    public static string?[] ReadLabels(string featuresPath, int rows)
+    {
+        string file = featuresPath + ".labels.txt";
+        return File.Exists(file) ? [.. Lines(file, rows, "labels").Select(l => l.Length == 0 ? null : l)] : new string?[rows];
+    }
+
     private static bool IsNpy(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".npy" => true,
@@ -96,7 +108,9 @@ public static class FeatureFiles
         string[] lines;
         try
         {
-            lines = File.ReadAllText(file).TrimEnd('\n').Split('\n');
+            // One entry a line, the last one ended by a newline too (an empty last entry is an empty line).
+            string text = File.ReadAllText(file);
+            lines = (text.EndsWith('\n') ? text[..^1] : text).Split('\n');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

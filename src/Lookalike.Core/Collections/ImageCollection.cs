@@ -25,12 +25,10 @@ public abstract class ImageCollection : IAsyncDisposable
     /// <exception cref="Errors.CollectionMismatchException">when they may not.</exception>
     public void EnsureModel(ModelReference model)
     {
-        var own = Model;
-        if (!string.Equals(own.Sha256, model.Sha256, StringComparison.OrdinalIgnoreCase) || own.Dimension != model.Dimension)
+        if (Model.MismatchWith(model) is { } mismatch)
         {
             throw new Errors.CollectionMismatchException(
-                $"Collection '{Location}' was built with model {own.Id} (sha256 {own.Sha256[..12]}…, {own.Dimension}-d); " +
-                $"the model given is {model.Id} (sha256 {model.Sha256[..12]}…, {model.Dimension}-d). " +
+                $"Collection '{Location}' was built with model {Model.Id}, not with the model given ({mismatch}). " +
                 "Use the same model, or index into a new --collection folder.");
         }
     }
@@ -71,6 +69,25 @@ public abstract class ImageCollection : IAsyncDisposable
 
     /// <summary>Makes every change so far durable.</summary>
     public abstract ValueTask CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every live image with its features: row i of the n×d matrix belongs to image i of the list.</summary>
+    public abstract ValueTask<(IReadOnlyList<ImageRecord> Images, float[] Vectors)> ReadAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Builds the indexes <paramref name="specs"/> over every live vector and saves them with the
+    /// collection, so that searches load them instead of training; indexes saved before are brought up
+    /// to date (or trained afresh with <paramref name="rebuild"/>). Commits pending changes first.
+    /// </summary>
+    /// <returns>Every saved index, as <see cref="CollectionInfo.Indexes"/> now lists them.</returns>
+    public abstract ValueTask<IReadOnlyList<PersistedIndex>> SaveIndexesAsync(IReadOnlyCollection<string> specs, bool rebuild = false,
+        IProgress<Progress.ProgressUpdate>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For a collection opened for reading: takes in what writers have committed since it was opened
+    /// (or last refreshed), into the loaded indexes too. Cheap when nothing changed.
+    /// </summary>
+    /// <returns>Whether there was a new commit.</returns>
+    public abstract bool Refresh();
 
     /// <inheritdoc/>
     public abstract ValueTask DisposeAsync();

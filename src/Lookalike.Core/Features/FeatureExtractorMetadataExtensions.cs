@@ -7,5 +7,6 @@ public static class FeatureExtractorMetadataExtensions
 {
     /// <summary>The model reference a collection stores for features of this extractor.</summary>
     public static ModelReference ToModelReference(this FeatureExtractorMetadata metadata) =>
-        new(metadata.ModelId, metadata.ModelSha256, metadata.ModelPath, metadata.Dimension, metadata.Preprocessing, metadata.HeadPath);
+        new(metadata.ModelId, metadata.ModelSha256, metadata.ModelPath, metadata.Dimension, metadata.Preprocessing, metadata.HeadPath,
+            metadata.Description);
 }

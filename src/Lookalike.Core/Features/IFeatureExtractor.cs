@@ -10,9 +10,10 @@ namespace Lookalike.Features;
 /// <param name="PreferredMetric">The metric that suits the features.</param>
 /// <param name="Preprocessing">Human-readable preprocessing, e.g. "224x224 BGR minus mean (103.939,116.779,123.68)".</param>
 /// <param name="HeadPath">The fine-tuned head file applied after the backbone, when there is one.</param>
+/// <param name="Description">The machine-readable description the extractor can be rebuilt from.</param>
 public sealed record FeatureExtractorMetadata(
     string ModelId, string ModelSha256, string ModelPath, int Dimension, DistanceMetric PreferredMetric, string Preprocessing,
-    string? HeadPath = null);
+    string? HeadPath = null, ModelDescription? Description = null);
 
 /// <summary>An encoded image to extract features from.</summary>
 /// <param name="Source">File path or upload name, used in messages.</param>

@@ -8,6 +8,18 @@ namespace Lookalike.Features;
 /// </summary>
 public sealed record LabeledVectors(string Source, int Dimension, float[] Vectors, string?[] Labels, string[] Names)
 {
+    /// <summary>The model the vectors were extracted with, when known (a collection's, or the extractor's of an image folder).</summary>
+    public Collections.ModelReference? Model { get; init; }
+
+    /// <summary>Throws unless <paramref name="other"/> may be compared with these vectors: both of the same model where both are known.</summary>
+    /// <exception cref="LookalikeException">when they come from different models.</exception>
+    public void EnsureSameModel(LabeledVectors other)
+    {
+        if (Model is null || other.Model is null || Model.MismatchWith(other.Model) is not { } mismatch) return;
+        throw new LookalikeException(
+            $"'{Source}' and '{other.Source}' hold features of different models ({mismatch}); featurise both with the same --model.");
+    }
+
     /// <summary>Number of rows.</summary>
     public int Count => Labels.Length;
 
@@ -42,5 +54,25 @@ public sealed record LabeledVectors(string Source, int Dimension, float[] Vector
         var vectors = new float[rows.Count * Dimension];
         for (int i = 0; i < rows.Count; i++) Row(rows[i]).CopyTo(vectors.AsSpan(i * Dimension, Dimension));
         return new LabeledVectors(source, Dimension, vectors, rows.Select(r => Labels[r]).ToArray(), rows.Select(r => Names[r]).ToArray());
+    }
+
+    /// <summary>A stratified split: every <c>1/share</c>-th row of each class (seeded order) goes to validation.</summary>
+    /// <exception cref="LookalikeException">when no row would be held out.</exception>
+    public (LabeledVectors Train, LabeledVectors Validation) SplitStratified(double share, int seed)
+    {
+        var order = Enumerable.Range(0, Count).ToArray();
+        new Random(seed).Shuffle(order);
+        var seen = new Dictionary<string, int>();
+        var train = new List<int>();
+        var valid = new List<int>();
+        int every = (int)Math.Round(1 / share);
+        foreach (int row in order)
+        {
+            string label = Labels[row] ?? "";
+            int n = seen[label] = seen.GetValueOrDefault(label) + 1;
+            (n % every == 0 ? valid : train).Add(row);
+        }
+        if (valid.Count == 0) throw new LookalikeException($"'{Source}' is too small to hold out validation rows; give --val.");
+        return (Rows(train, $"{Source} (train split)"), Rows(valid, $"{Source} (validation split)"));
     }
 }

@@ -27,10 +27,13 @@ public interface IIndexDescriptor
 public sealed record IndexCreation(int Dimension, DistanceMetric Metric, IndexSpecComponent Component,
     IReadOnlyList<IndexSpecComponent> Inner, IVectorSource? Vectors, IndexRegistry Registry)
 {
-    /// <summary>Throws unless this component ends the chain (faiss's trailing <c>Flat</c> storage is accepted).</summary>
-    public void RejectInner()
+    /// <summary>
+    /// Throws unless this component ends the chain; with <paramref name="flatStorage"/> a trailing
+    /// <c>Flat</c> (faiss's <c>IVF256,Flat</c>: vectors stored uncompressed) is accepted too.
+    /// </summary>
+    public void RejectInner(bool flatStorage = false)
     {
-        if (Inner.Count == 0 || Inner is [var only] && only.Name.Equals(Flat.TypeName, StringComparison.OrdinalIgnoreCase) &&
+        if (Inner.Count == 0 || flatStorage && Inner is [var only] && only.Name.Equals(Flat.TypeName, StringComparison.OrdinalIgnoreCase) &&
             only.Parameters.Count == 0)
             return;
         throw new Errors.LookalikeException(

@@ -216,7 +216,7 @@ public sealed class IvfDescriptor : IIndexDescriptor
     public IVectorIndex Create(IndexCreation creation)
     {
         var options = IvfOptions.Parse(creation.Component);
-        creation.RejectInner();
+        creation.RejectInner(flatStorage: true);
         return new Ivf(creation.Dimension, creation.Metric, options, creation.Vectors);
     }
 

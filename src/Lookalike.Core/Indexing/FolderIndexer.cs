@@ -106,9 +106,7 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                     foreach (var twin in twins) Step(twin.Path);
                     continue;
                 }
-                var (_, added) = await collection.AddAsync(new NewImage(pending.Path, pending.State.Sha256, pending.Label,
-                    pending.State.Size, result.Width, result.Height, result.Features!), cancellationToken);
-                await collection.RecordFileStateAsync(pending.Path, pending.State, cancellationToken);
+                var (_, added) = await collection.StoreAsync(pending.Path, pending.State, pending.Label, result, cancellationToken);
                 Interlocked.Increment(ref added ? ref tally.Added : ref tally.Duplicates);
                 Step(pending.Path);
                 foreach (var twin in twins)

@@ -15,8 +15,8 @@ namespace Lookalike.Evaluation.Datasets;
 /// <item><c>fashion-mnist-images:train|test</c> — the same images through the feature extractor;</item>
 /// <item>a <c>.npy</c> or <c>.fvecs</c> file, labels (one a line) from <c>FILE.labels.txt</c> when present;</item>
 /// <item>a collection folder (holding manifest.json) — its vectors and labels;</item>
-/// <item>a folder of images laid out <c>class/image</c> — features extracted once into a cache
-/// collection keyed by model and folder; later runs only extract new or changed files.</item>
+/// <item>a folder of images laid out <c>class/image</c> — features extracted once into a content-addressed cache
+/// collection per model (file sha256 → vector); a moved, renamed or re-split folder extracts nothing again.</item>
 /// </list>
 /// </summary>
 public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cacheDirectory)
@@ -53,38 +53,49 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         return await FromImagesAsync(source, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Features of a folder's images through one cache per model (model file, preprocessing, head),
+    /// keyed by file content: a file is extracted once whatever folder, name or split it is found
+    /// under later (only its bytes are read and hashed again). Labels come from the folder as it is now.
+    /// </summary>
     private async Task<LabeledVectors> FromImagesAsync(string folder, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
         var scanned = ImageFiles.Scan(folder);
         var features = extractor();
         var model = features.Metadata.ToModelReference();
-        string key = FileHash.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{scanned.Root}\n{model.Preprocessing}"))[..16];
+        string key = FileHash.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{model.Sha256}\n{model.Preprocessing}\n{model.Head}"))[..16];
         string cache = Path.Combine(cacheDirectory, "features", $"{model.Sha256[..16]}-{key}");
         await using var collection = EmbeddedCollection.OpenOrCreate(cache, model, DistanceMetric.Cosine, Flat.TypeName);
-        var report = await new FolderIndexer(collection, features, new FolderIndexerOptions { LabelsFromFolders = true })
-            .IndexAsync(scanned, progress, cancellationToken);
+        var report = await new FolderIndexer(collection, features).IndexAsync(scanned, progress, cancellationToken);
         if (report.Failures.Count > 0)
             progress?.Report(new ProgressUpdate("Skipped unreadable files", report.Failures.Count, report.Failures.Count, report.Failures[0].Path));
-        var paths = new HashSet<string>(scanned.Images, StringComparer.Ordinal);
-        var all = FromCollection(folder, collection);
-        // The cache may hold files that have since left the folder; keep the folder's own.
-        var rows = Enumerable.Range(0, all.Count).Where(i => paths.Contains(all.Names[i])).ToList();
-        return rows.Count == all.Count ? all : all.Rows(rows, all.Source);
+        var vectors = new List<float>(scanned.Images.Count * model.Dimension);
+        var labels = new List<string?>();
+        var names = new List<string>();
+        foreach (string path in scanned.Images)
+        {
+            // A file that could not be used has no state (or its content is not stored): it is left out.
+            if (await collection.GetFileStateAsync(path, cancellationToken) is not { } state) continue;
+            if (await collection.FindByHashAsync(state.Sha256, cancellationToken) is not { } image) continue;
+            vectors.AddRange((await collection.GetFeaturesAsync(image.Id, cancellationToken))!);
+            labels.Add(ImageFiles.LabelFromFolder(scanned.Root, path));
+            names.Add(path);
+        }
+        return new LabeledVectors(folder, model.Dimension, [.. vectors], [.. labels], [.. names]) { Model = model };
     }
 
     private static LabeledVectors FromCollection(string source, EmbeddedCollection collection)
     {
         var (images, vectors) = collection.ReadAll();
-        return new LabeledVectors(source, collection.Info.Model.Dimension, vectors, images.Select(i => i.Label).ToArray(),
-            images.Select(i => i.Path).ToArray());
+        return new LabeledVectors(source, collection.Model.Dimension, vectors, images.Select(i => i.Label).ToArray(),
+            images.Select(i => i.Path).ToArray())
+        { Model = collection.Model };
     }
 
     private static LabeledVectors WithLabels(string path, int dimension, float[] values)
     {
         int rows = values.Length / dimension;
-        string labelsPath = path + ".labels.txt";
-        string?[] labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Length == 0 ? null : LineText.Unescape(l)).ToArray() : new string?[rows];
-        if (labels.Length != rows) throw new LookalikeException($"'{labelsPath}' has {labels.Length} lines for {rows} vectors.");
+        string?[] labels = FeatureFiles.ReadLabels(path, rows);
         return new LabeledVectors(path, dimension, values, labels, Enumerable.Range(0, rows).Select(i => $"{Path.GetFileName(path)}[{i}]").ToArray());
     }
 }

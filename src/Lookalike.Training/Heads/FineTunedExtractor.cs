@@ -25,9 +25,11 @@ public sealed class FineTunedExtractor : IFeatureExtractor
         if (head.Inputs != backbone.Metadata.Dimension)
             throw new Errors.LookalikeException($"Head '{headPath}' takes {head.Inputs}-d features; the model gives {backbone.Metadata.Dimension}-d.");
         var b = backbone.Metadata;
-        string combined = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(b.ModelSha256 + FileHash.Sha256Of(headPath))));
+        string headSha256 = FileHash.Sha256Of(headPath);
+        string combined = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(b.ModelSha256 + headSha256)));
         Metadata = new FeatureExtractorMetadata($"{b.ModelId}+head", combined, b.ModelPath, head.EmbeddingWidth, DistanceMetric.Cosine,
-            $"{b.Preprocessing}; head {head.Network.Describe()} (layer {head.EmbeddingLayer}, L2-normalised)", Path.GetFullPath(headPath));
+            $"{b.Preprocessing}; head {head.Network.Describe()} (layer {head.EmbeddingLayer}, L2-normalised)", Path.GetFullPath(headPath),
+            b.Description is null ? null : b.Description with { HeadSha256 = headSha256 });
     }
 
     /// <summary>
@@ -47,9 +49,6 @@ public sealed class FineTunedExtractor : IFeatureExtractor
             throw;
         }
     }
-
-    /// <summary>The head recorded in the collection at <paramref name="folder"/>, or null.</summary>
-    public static string? HeadOf(string folder) => EmbeddedCollection.ReadModel(folder)?.Head;
 
     /// <inheritdoc/>
     public FeatureExtractorMetadata Metadata { get; }

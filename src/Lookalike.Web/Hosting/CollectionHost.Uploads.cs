@@ -1,6 +1,7 @@
 using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Features;
+using Lookalike.Indexing;
 using Lookalike.IO;
 
 namespace Lookalike.Web.Hosting;
@@ -33,11 +34,8 @@ internal sealed partial class CollectionHost
             {
                 AtomicFile.Write(path, s => s.Write(upload.Bytes));
                 var written = new FileInfo(path);
-                var (id, added) = await _collection.AddAsync(
-                    new NewImage(path, sha256, label, upload.Bytes.Length, extracted.Width, extracted.Height, extracted.Features!),
-                    CancellationToken.None);
-                await _collection.RecordFileStateAsync(path, new FileState(written.Length, written.LastWriteTimeUtc.Ticks, sha256),
-                    CancellationToken.None);
+                var (id, added) = await _collection.StoreAsync(path, new FileState(written.Length, written.LastWriteTimeUtc.Ticks, sha256), label,
+                    extracted, CancellationToken.None);
                 await _collection.CommitAsync(CancellationToken.None);
                 return (id, added, path);
             }

@@ -6,9 +6,8 @@ using Lookalike.IO;
 using Lookalike.Onnx;
 using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Imaging.Isolation;
-using Lookalike.Onnx.Models;
 using Lookalike.Search;
-using Lookalike.Training.Heads;
+using Lookalike.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,19 +21,19 @@ internal sealed partial class CollectionHost : IAsyncDisposable
 {
     private readonly SemaphoreSlim _extractions;
     private readonly SemaphoreSlim _uploads = new(1);
-    private readonly IFeatureExtractor _extractor;
-    private readonly EmbeddedCollection _collection;
+    private readonly LookalikeSession _session;
+    private readonly ImageCollection _collection;
     private readonly IsolatedImageDecoder? _decoder;
     private readonly ILogger<CollectionHost> _logger;
 
-    public CollectionHost(IOptions<SearchServerOptions> options, IndexRegistry indexes, ILogger<CollectionHost> logger)
+    public CollectionHost(IOptions<SearchServerOptions> options, LookalikeServices services, ILogger<CollectionHost> logger)
     {
         _logger = logger;
         Options = options.Value;
         string folder = Options.Collection is { Length: > 0 } given
             ? Path.GetFullPath(given)
             : throw new LookalikeException("No collection to serve: give --collection DIR (configuration key Lookalike:Collection).");
-        if (!EmbeddedCollection.Exists(folder) && !Options.AllowUploadsToCollection)
+        if (services.Collections.ReadModel(folder) is null && !Options.AllowUploadsToCollection)
         {
             throw new LookalikeException(
                 $"'{folder}' holds no collection. Index a folder into it first: lookalike index FOLDER --collection {folder}");
@@ -45,38 +44,30 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         IImageDecoder decoder = _decoder is null ? new ImageLoader(LoaderOptions) : _decoder;
         try
         {
-            _extractor = FineTunedExtractor.Wrap(
-                ExtractorFactory.ForCollection(folder, Options.Model, o => o with { Loader = LoaderOptions, Decoder = decoder }),
-                FineTunedExtractor.HeadOf(folder));
+            // The embedded store opens synchronously; the session call is the same for every store.
+            _session = LookalikeSession.OpenAsync(services, new SessionRequest
+            {
+                Location = folder,
+                Access = Options.AllowUploadsToCollection ? CollectionAccess.WriteOrCreate : CollectionAccess.Read,
+                ModelPath = Options.Model,
+                Tune = o => o with { Loader = LoaderOptions, Decoder = decoder },
+            }).GetAwaiter().GetResult();
         }
         catch
         {
             _decoder?.Dispose();
             throw;
         }
-        try
-        {
-            var model = _extractor.Metadata.ToModelReference();
-            _collection = Options.AllowUploadsToCollection
-                ? EmbeddedCollection.OpenOrCreate(folder, model, _extractor.Metadata.PreferredMetric, Flat.TypeName, indexes)
-                : EmbeddedCollection.OpenReadOnly(folder, indexes);
-            _collection.EnsureModel(model);
-        }
-        catch
-        {
-            _extractor.Dispose();
-            _decoder?.Dispose();
-            throw;
-        }
+        _collection = _session.Collection;
         Thumbnailer = new Thumbnailer(decoder);
-        Searcher = new ImageSearcher(_collection, _extractor);
+        Searcher = _session.Searcher;
         _extractions = new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentExtractions));
         var info = _collection.Info;
         ApproximateIndex = Options.ApproximateIndex
             ?? (Flat.IsSpec(info.IndexSpec) ? null : info.IndexSpec)
             ?? info.Indexes.FirstOrDefault(i => i.Metric == info.Metric.Name() && !Flat.IsSpec(i.Spec))?.Spec
             ?? DefaultApproximateIndex(info.Metric);
-        indexes.Validate(info.Model.Dimension, ApproximateIndex, info.Metric);
+        services.Indexes.Validate(info.Model.Dimension, ApproximateIndex, info.Metric);
         if (Options.AllowUploadsToCollection) RemoveOrphanUploads();
     }
 
@@ -103,7 +94,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     public ImageSearcher Searcher { get; }
 
     /// <summary>The model of the collection.</summary>
-    public FeatureExtractorMetadata Model => _extractor.Metadata;
+    public FeatureExtractorMetadata Model => _session.Extractor.Metadata;
 
     /// <summary>The index behind the "approximate" choice.</summary>
     public string ApproximateIndex { get; }
@@ -121,7 +112,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         await _extractions.WaitAsync(cancellationToken);
         try
         {
-            await foreach (var result in _extractor.ExtractStreamAsync(One(image), cancellationToken))
+            await foreach (var result in _session.Extractor.ExtractStreamAsync(One(image), cancellationToken))
             {
                 return result.Succeeded
                     ? result
@@ -166,8 +157,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _collection.DisposeAsync();
-        _extractor.Dispose();
+        await _session.DisposeAsync();
         _extractions.Dispose();
         _uploads.Dispose();
         _decoder?.Dispose();

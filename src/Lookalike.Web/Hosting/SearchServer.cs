@@ -1,6 +1,5 @@
 using System.Reflection;
-using Lookalike.Indexes;
-using Lookalike.Training.Hashing;
+using Lookalike.Sessions;
 using Lookalike.Web.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -17,6 +16,10 @@ using Microsoft.Extensions.Options;
 namespace Lookalike.Web.Hosting;
 
 /// <summary>Builds the web app: the search page, the JSON API, OpenAPI, health and request logging.</summary>
+/// <remarks>
+/// A host either calls <see cref="BuildAsync"/>, or composes its own app with
+/// <see cref="AddLookalikeSearch"/> and <see cref="MapLookalikeApi"/> (then <see cref="WarmUpAsync"/> before it serves).
+/// </remarks>
 public static class SearchServer
 {
     /// <summary>
@@ -27,17 +30,25 @@ public static class SearchServer
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
-        AddServices(builder.Services, builder.Configuration);
+        builder.Services.AddLookalikeSearch(builder.Configuration);
         var app = builder.Build();
-        await app.Services.GetRequiredService<CollectionHost>().WarmUpAsync(cancellationToken);
-        Map(app);
+        await app.WarmUpAsync(cancellationToken);
+        app.MapLookalikeApi();
         return app;
     }
 
-    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    /// <summary>Opens the collection and the model now (a bad setting fails here) and builds or loads the indexes, so the first query does not pay for it.</summary>
+    public static Task WarmUpAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<CollectionHost>().WarmUpAsync(cancellationToken);
+
+    /// <summary>
+    /// The services of the search app: settings from the <c>Lookalike</c> section of <paramref name="configuration"/>,
+    /// the collection host, index types and stores, upload limits, problem details, OpenAPI, health and request logging.
+    /// </summary>
+    public static IServiceCollection AddLookalikeSearch(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SearchServerOptions>().Bind(configuration.GetSection(SearchServerOptions.Section));
-        services.AddSingleton(IndexRegistry.Builtin.With(new NeuralLshDescriptor()));
+        services.AddLookalike();
         services.AddSingleton<CollectionHost>();
         services.AddSingleton<ThumbnailCache>();
         services.AddHostedService<CollectionFollower>();
@@ -62,9 +73,11 @@ public static class SearchServer
                 HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
             logging.CombineLogs = true;
         });
+        return services;
     }
 
-    private static void Map(WebApplication app)
+    /// <summary>The search page, the JSON API, OpenAPI and health endpoints, with logging and problem details.</summary>
+    public static WebApplication MapLookalikeApi(this WebApplication app)
     {
         app.UseHttpLogging();
         app.UseExceptionHandler();
@@ -77,6 +90,7 @@ public static class SearchServer
         SearchEndpoints.Map(app);
         ImageEndpoints.Map(app);
         CollectionEndpoints.Map(app);
+        return app;
     }
 }
 

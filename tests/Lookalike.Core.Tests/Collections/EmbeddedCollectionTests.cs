@@ -189,3 +189,16 @@ public sealed class EmbeddedCollectionTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 }
+
+/// <summary>The embedded folder store passes the collection contract.</summary>
+public sealed class EmbeddedCollectionConformanceTests : ImageCollectionConformanceTests, IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private int _next;
+
+    protected override ICollectionProvider Provider { get; } = new EmbeddedCollectionProvider(IndexRegistry.Builtin);
+
+    protected override string NewLocation() => _temp.Combine($"collection-{Interlocked.Increment(ref _next)}");
+
+    public void Dispose() => _temp.Dispose();
+}

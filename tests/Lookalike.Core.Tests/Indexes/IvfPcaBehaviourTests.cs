@@ -19,7 +19,31 @@ public sealed class IvfPcaBehaviourTests
         Assert.Equal(index.Spec, again.Spec);
     }
 
+    [Fact]
+    public void Chains_compose_recursively_as_in_faiss()
+    {
+        using var nested = IndexRegistry.Builtin.Create(32, "PCA16,PCA8,IVF4,Flat", DistanceMetric.L2);
+        var outer = Assert.IsType<PcaIndex>(nested);
+        var inner = Assert.IsType<PcaIndex>(outer.Inner);
+        Assert.IsType<Ivf>(inner.Inner);
+        Assert.Equal("Pca(dims=16,seed=42),Pca(dims=8,seed=42),Ivf(lists=4,nprobe=1,seed=42)", nested.Spec);
+        float[] data = RandomVectors.Gaussian(200, 32, seed: 4);
+        nested.Train(data);
+        nested.Add(data, RandomVectors.Ids(200));
+        var (distances, ids) = (new float[1], new long[1]);
+        nested.Search(data.AsSpan(5 * 32, 32), 1, distances, ids, new IvfSearchParameters { NProbe = 4 });
+        Assert.Equal(5, ids[0]);
+        using var stream = new MemoryStream();
+        IndexRegistry.Builtin.Save(nested, stream);
+        stream.Position = 0;
+        using var loaded = IndexRegistry.Builtin.Load(stream);
+        Assert.Equal(nested.Spec, loaded.Spec);
+        Assert.Equal(200, loaded.Count);
+    }
+
     [Theory]
+    [InlineData("Flat,Flat")]
+    [InlineData("E2Lsh,Ivf")]
     [InlineData("Ivf(lists=4),Pca(dims=2)")]
     [InlineData("PCA64")]
     [InlineData("PCA40,Flat")]

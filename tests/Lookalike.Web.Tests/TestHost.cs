@@ -1,6 +1,8 @@
 using Lookalike.Errors;
 using Lookalike.Web.Hosting;
 
+// The entry point the in-memory test server starts (WebApplicationFactory<Program>): what any host of
+// the web library does — build the app from settings, then run it.
 try
 {
     await using var app = await SearchServer.BuildAsync(args);
@@ -13,5 +15,5 @@ catch (LookalikeException e)
     return 1;
 }
 
-/// <summary>The web app's entry point (named so that tests can host it).</summary>
+/// <summary>The test host's entry point (named so that WebApplicationFactory can start it).</summary>
 public partial class Program;
