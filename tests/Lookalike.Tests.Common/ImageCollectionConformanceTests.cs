@@ -129,25 +129,39 @@ public abstract class ImageCollectionConformanceTests
         await using var reader = await Provider.OpenAsync(location, CollectionAccess.Read);
         float[] more = RandomVectors.Gaussian(400, D, seed: 21);
         using var stop = new CancellationTokenSource();
+        int done = 0;
         var searches = Task.Run(async () =>
         {
-            int done = 0;
             while (!stop.IsCancellationRequested)
             {
                 var hits = await Nearest(reader, data.AsSpan((done % 200) * D, D).ToArray(), 3);
                 Assert.Equal(3, hits.Count);
-                done++;
+                Interlocked.Increment(ref done);
             }
-            return done;
+        });
+        // As a server does: another thread takes in the writer's commits while searches run.
+        var follower = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                reader.Refresh();
+                await Task.Delay(2);
+            }
         });
         for (int i = 200; i < 400; i++)
         {
             await writer.AddAsync(Image(i, more));
-            if (i % 20 == 0) await writer.CommitAsync();
+            if (i % 20 != 0) continue;
+            await writer.CommitAsync();
+            // Interleaved: at least one search finishes after each commit.
+            int seen = Volatile.Read(ref done);
+            while (Volatile.Read(ref done) == seen && !searches.IsCompleted) await Task.Delay(1);
         }
         await writer.CommitAsync();
         await stop.CancelAsync();
-        Assert.True(await searches > 0);
+        await searches;
+        await follower;
+        Assert.True(done >= 10, $"only {done} searches ran while the writer committed");
         reader.Refresh();
         Assert.Equal(400, reader.Count);
         var newest = (await reader.FindByHashAsync($"{399:x64}"))!;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Lookalike.Errors;
@@ -18,11 +19,8 @@ public sealed partial class EmbeddedCollection
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(SaveIndexes(specs, rebuild, progress));
 
-    /// <summary>The indexes saved with this collection.</summary>
-    public IReadOnlyList<PersistedIndex> PersistedIndexes => Read(() => _manifest.Indexes ?? []);
-
     /// <summary>
-    /// Builds the indexes <paramref name="specs"/> over every live vector and saves them with the
+    /// Builds the indexes <paramref name="specs"/> (ranking by the collection's metric) over every live vector and saves them with the
     /// collection (<c>indexes/NAME.lkidx</c>, named in the manifest with the rows they cover), so that
     /// searches load them instead of training. An index saved already is brought up to date (rows
     /// added since are added, deleted ones removed) unless <paramref name="rebuild"/> asks to train it
@@ -31,14 +29,14 @@ public sealed partial class EmbeddedCollection
     /// <returns>The saved indexes, as the manifest now lists them.</returns>
     /// <exception cref="LookalikeException">for a bad spec, or an index that must be trained over an empty collection.</exception>
     public IReadOnlyList<PersistedIndex> SaveIndexes(IReadOnlyCollection<string> specs, bool rebuild = false,
-        IProgress<ProgressUpdate>? progress = null, DistanceMetric? metric = null)
+        IProgress<ProgressUpdate>? progress = null)
     {
         EnsureWritable();
         _gate.EnterWriteLock();
         try
         {
             CommitCore();
-            var chosen = metric ?? DistanceMetrics.Parse(_manifest.Metric);
+            var chosen = DistanceMetrics.Parse(_manifest.Metric);
             var wanted = specs.Select(s => (Metric: chosen, Spec: Canonical(chosen, s))).ToList();
             var saved = (_manifest.Indexes ?? []).ToList();
             foreach (var entry in saved.ToList())
@@ -232,12 +230,17 @@ public sealed partial class EmbeddedCollection
 
     private string IndexPath(string name) => Path.Combine(_folder, EmbeddedFormat.IndexesFolder, name + EmbeddedFormat.IndexExtension);
 
-    /// <summary>A file name that says what the index is and cannot collide: type, metric, hash of the spec.</summary>
-    private static string NameOf(DistanceMetric metric, string spec)
+    /// <summary>
+    /// A file name that says what the index is and cannot collide: type, metric, hash of the spec, and
+    /// the commit it covers — a newer save is a new file, so a reader holding the previous manifest
+    /// never loads a file that covers rows its entry does not say (the old file goes once the manifest
+    /// names the new one).
+    /// </summary>
+    private string NameOf(DistanceMetric metric, string spec)
     {
         int end = spec.IndexOfAny(['(', ',']);
         string type = (end < 0 ? spec : spec[..end]).ToLowerInvariant();
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{metric.Name()}|{spec}")))[..12];
-        return $"{type}-{metric.Name()}-{hash}";
+        return string.Create(CultureInfo.InvariantCulture, $"{type}-{metric.Name()}-{hash}-{_manifest.Generation:D6}");
     }
 }

@@ -229,7 +229,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
         }
         catch (IOException e) when (e.Message.Contains("used by another process", StringComparison.OrdinalIgnoreCase))
         {
-            throw new LookalikeException($"Collection '{folder}' is being written by another process; wait for it to finish.", e);
+            throw new CollectionBusyException($"Collection '{folder}' is being written by another process; wait for it to finish.", e);
         }
         catch (Exception e) when (StorageException.IsStorageFailure(e))
         {

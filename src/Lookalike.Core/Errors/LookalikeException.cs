@@ -70,6 +70,9 @@ public enum ImageProblem
     TimedOut,
 }
 
+/// <summary>A collection another process is writing (one writer at a time).</summary>
+public sealed class CollectionBusyException(string message, Exception inner) : LookalikeException(message, inner);
+
 /// <summary>A collection opened with a model or dimension other than the one it was built with.</summary>
 public sealed class CollectionMismatchException(string message) : LookalikeException(message);
 

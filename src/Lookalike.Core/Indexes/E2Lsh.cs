@@ -225,19 +225,5 @@ public sealed record E2LshOptions
 }
 
 /// <summary>The <see cref="E2Lsh"/> type.</summary>
-public sealed class E2LshDescriptor : IIndexDescriptor
-{
-    /// <inheritdoc/>
-    public string Name => E2Lsh.TypeName;
-
-    /// <inheritdoc/>
-    public IVectorIndex Create(IndexCreation creation)
-    {
-        var options = E2LshOptions.Parse(creation.Component);
-        creation.RejectInner();
-        return new E2Lsh(creation.Dimension, creation.Metric, options, creation.Vectors);
-    }
-
-    /// <inheritdoc/>
-    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => E2Lsh.ReadFrom(reader, reading);
-}
+public sealed class E2LshDescriptor() : OptionsIndexDescriptor<E2LshOptions>(E2Lsh.TypeName, E2LshOptions.Parse,
+    (dimension, metric, options, vectors) => new E2Lsh(dimension, metric, options, vectors), E2Lsh.ReadFrom);

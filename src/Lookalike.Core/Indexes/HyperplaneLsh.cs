@@ -195,19 +195,5 @@ public sealed record HyperplaneLshOptions
 }
 
 /// <summary>The <see cref="HyperplaneLsh"/> type.</summary>
-public sealed class HyperplaneLshDescriptor : IIndexDescriptor
-{
-    /// <inheritdoc/>
-    public string Name => HyperplaneLsh.TypeName;
-
-    /// <inheritdoc/>
-    public IVectorIndex Create(IndexCreation creation)
-    {
-        var options = HyperplaneLshOptions.Parse(creation.Component);
-        creation.RejectInner();
-        return new HyperplaneLsh(creation.Dimension, creation.Metric, options, creation.Vectors);
-    }
-
-    /// <inheritdoc/>
-    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => HyperplaneLsh.ReadFrom(reader, reading);
-}
+public sealed class HyperplaneLshDescriptor() : OptionsIndexDescriptor<HyperplaneLshOptions>(HyperplaneLsh.TypeName, HyperplaneLshOptions.Parse,
+    (dimension, metric, options, vectors) => new HyperplaneLsh(dimension, metric, options, vectors), HyperplaneLsh.ReadFrom);

@@ -47,3 +47,33 @@ public sealed record IndexCreation(int Dimension, DistanceMetric Metric, IndexSp
 /// <param name="Vectors">The shared vectors the index was built over, when it was.</param>
 /// <param name="Registry">The registry, for nested indexes.</param>
 public sealed record IndexReading(int Dimension, DistanceMetric Metric, IVectorSource? Vectors, IndexRegistry Registry);
+
+/// <summary>
+/// A descriptor for the common case: parameters parsed into an options record, no inner index (or,
+/// with <paramref name="flatStorage"/>, faiss's trailing <c>Flat</c>), an index built from
+/// (dimension, metric, options, shared vectors) and read by its own reader.
+/// </summary>
+/// <typeparam name="TOptions">The type's options record (holding the defaults).</typeparam>
+/// <param name="name">The type name.</param>
+/// <param name="parse">Reads a spec component into options.</param>
+/// <param name="create">Builds an empty index.</param>
+/// <param name="read">Reads a saved index.</param>
+/// <param name="flatStorage">Whether a trailing <c>Flat</c> is accepted.</param>
+public class OptionsIndexDescriptor<TOptions>(string name, Func<IndexSpecComponent, TOptions> parse,
+    Func<int, DistanceMetric, TOptions, IVectorSource?, IVectorIndex> create, Func<BinaryReader, IndexReading, IVectorIndex> read,
+    bool flatStorage = false) : IIndexDescriptor
+{
+    /// <inheritdoc/>
+    public string Name => name;
+
+    /// <inheritdoc/>
+    public IVectorIndex Create(IndexCreation creation)
+    {
+        var options = parse(creation.Component);
+        creation.RejectInner(flatStorage);
+        return create(creation.Dimension, creation.Metric, options, creation.Vectors);
+    }
+
+    /// <inheritdoc/>
+    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => read(reader, reading);
+}

@@ -207,19 +207,5 @@ public sealed record IvfOptions
 }
 
 /// <summary>The <see cref="Ivf"/> type (a trailing <c>Flat</c>, as in faiss's <c>IVF256,Flat</c>, names its storage).</summary>
-public sealed class IvfDescriptor : IIndexDescriptor
-{
-    /// <inheritdoc/>
-    public string Name => Ivf.TypeName;
-
-    /// <inheritdoc/>
-    public IVectorIndex Create(IndexCreation creation)
-    {
-        var options = IvfOptions.Parse(creation.Component);
-        creation.RejectInner(flatStorage: true);
-        return new Ivf(creation.Dimension, creation.Metric, options, creation.Vectors);
-    }
-
-    /// <inheritdoc/>
-    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => Ivf.ReadFrom(reader, reading);
-}
+public sealed class IvfDescriptor() : OptionsIndexDescriptor<IvfOptions>(Ivf.TypeName, IvfOptions.Parse,
+    (dimension, metric, options, vectors) => new Ivf(dimension, metric, options, vectors), Ivf.ReadFrom, flatStorage: true);

@@ -65,7 +65,33 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         var model = features.Metadata.ToModelReference();
         string key = FileHash.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{model.Sha256}\n{model.Preprocessing}\n{model.Head}"))[..16];
         string cache = Path.Combine(cacheDirectory, "features", $"{model.Sha256[..16]}-{key}");
-        await using var collection = EmbeddedCollection.OpenOrCreate(cache, model, DistanceMetric.Cosine, Flat.TypeName);
+        string? privateCache = null;
+        EmbeddedCollection collection;
+        try
+        {
+            collection = EmbeddedCollection.OpenOrCreate(cache, model, DistanceMetric.Cosine, Flat.TypeName);
+        }
+        catch (CollectionBusyException)
+        {
+            // Another run is filling the shared cache: this one extracts into its own, dropped afterwards.
+            privateCache = $"{cache}.{Environment.ProcessId}-{Guid.NewGuid():N}";
+            collection = EmbeddedCollection.OpenOrCreate(privateCache, model, DistanceMetric.Cosine, Flat.TypeName);
+        }
+        try
+        {
+            return await ReadThroughAsync(collection, folder, scanned, features, progress, cancellationToken);
+        }
+        finally
+        {
+            await collection.DisposeAsync();
+            if (privateCache is not null) Directory.Delete(privateCache, recursive: true);
+        }
+    }
+
+    private static async Task<LabeledVectors> ReadThroughAsync(EmbeddedCollection collection, string folder, ImageFolder scanned,
+        IFeatureExtractor features, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
+    {
+        var model = collection.Model;
         var report = await new FolderIndexer(collection, features).IndexAsync(scanned, progress, cancellationToken);
         if (report.Failures.Count > 0)
             progress?.Report(new ProgressUpdate("Skipped unreadable files", report.Failures.Count, report.Failures.Count, report.Failures[0].Path));

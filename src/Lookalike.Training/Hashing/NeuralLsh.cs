@@ -322,19 +322,5 @@ public sealed record NeuralLshOptions
 }
 
 /// <summary>The <see cref="NeuralLsh"/> type: add it to a registry with <c>IndexRegistry.Builtin.With(new NeuralLshDescriptor())</c>.</summary>
-public sealed class NeuralLshDescriptor : IIndexDescriptor
-{
-    /// <inheritdoc/>
-    public string Name => NeuralLsh.TypeName;
-
-    /// <inheritdoc/>
-    public IVectorIndex Create(IndexCreation creation)
-    {
-        var options = NeuralLshOptions.Parse(creation.Component);
-        creation.RejectInner();
-        return new NeuralLsh(creation.Dimension, creation.Metric, options, creation.Vectors);
-    }
-
-    /// <inheritdoc/>
-    public IVectorIndex Read(BinaryReader reader, IndexReading reading) => NeuralLsh.ReadFrom(reader, reading);
-}
+public sealed class NeuralLshDescriptor() : OptionsIndexDescriptor<NeuralLshOptions>(NeuralLsh.TypeName, NeuralLshOptions.Parse,
+    (dimension, metric, options, vectors) => new NeuralLsh(dimension, metric, options, vectors), NeuralLsh.ReadFrom);

@@ -45,7 +45,7 @@ public sealed class SearchServerOptions
     /// </summary>
     public bool DecodeInWorkerProcess { get; set; } = true;
 
-    /// <summary>Program and arguments of the decoding worker (default: the <c>lookalike-decoder</c> shipped beside the server).</summary>
+    /// <summary>Program and arguments of the decoding worker (default: <c>lookalike-decoder</c> beside the server's assemblies; <c>lookalike serve</c> gives its own <c>decode-worker</c> verb).</summary>
     public string[]? DecoderWorkerCommand { get; set; }
 
     /// <summary>How long decoding one upload may take before its worker is stopped (the request gets 422).</summary>

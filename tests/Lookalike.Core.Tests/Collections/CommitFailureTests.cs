@@ -68,7 +68,7 @@ public sealed class CommitFailureTests : IDisposable
     public async Task A_second_writer_is_told_the_collection_is_busy()
     {
         await using var first = EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat");
-        var error = Assert.Throws<LookalikeException>(() => EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"));
+        var error = Assert.Throws<CollectionBusyException>(() => EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"));
         Assert.IsNotType<StorageException>(error);
         Assert.Contains("is being written by another process", error.Message);
     }

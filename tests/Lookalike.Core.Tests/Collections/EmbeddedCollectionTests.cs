@@ -133,7 +133,7 @@ public sealed class EmbeddedCollectionTests : IDisposable
         var other = Model with { Sha256 = new string('b', 64), Id = "other-model" };
         var mismatch = Assert.Throws<CollectionMismatchException>(() => collection.EnsureModel(other));
         Assert.Contains("other-model", mismatch.Message);
-        var locked = Assert.Throws<LookalikeException>(() => EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"));
+        var locked = Assert.Throws<CollectionBusyException>(() => EmbeddedCollection.OpenOrCreate(Folder, Model, DistanceMetric.L2, "Flat"));
         Assert.Contains("another process", locked.Message);
     }
 
