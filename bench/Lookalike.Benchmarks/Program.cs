@@ -14,11 +14,17 @@ using SkiaSharp;
 //        ... -- uploads DIR COUNT [jpeg|png] [SHARED_DIR]  writes COUNT large distinct uploads (for bench/load/bursts)
 //        ... -- synthetic OUT.npy ROWS DIM [SHARED_DIR]        synthetic features as export writes them, and a format-1 collection of them
 //        ... -- commits WORK_DIR DIM SIZE...                    one commit of 1,000 rows into collections of each SIZE
+//        ... -- load-indexes COLLECTION SPEC...                 resident memory as each (saved) index of a collection is loaded
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["synthetic", string syntheticOut, string syntheticRows, string syntheticDim, ..])
 {
     Lookalike.Benchmarks.SeamsMeasurements.WriteSynthetic(syntheticOut, int.Parse(syntheticRows, CultureInfo.InvariantCulture),
         int.Parse(syntheticDim, CultureInfo.InvariantCulture), Path.Combine(args.Length > 4 ? args[4] : FindShared(), "models", "resnet50-keras-imagenet.onnx"));
+    return;
+}
+if (args is ["load-indexes", string loadFolder, .. var loadSpecs])
+{
+    Lookalike.Benchmarks.SeamsMeasurements.LoadIndexes(loadFolder, loadSpecs);
     return;
 }
 if (args is ["commits", string commitWork, string commitDim, .. var commitSizes])

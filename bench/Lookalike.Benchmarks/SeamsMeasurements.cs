@@ -99,4 +99,26 @@ internal static class SeamsMeasurements
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Opens a collection read-only (no model) and searches it with each spec in turn, printing the
+    /// process's resident memory after each index is loaded: what indexes cost on top of the vectors.
+    /// </summary>
+    public static void LoadIndexes(string folder, string[] specs)
+    {
+        static double RssMiB() => long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        var collection = EmbeddedCollection.OpenReadOnly(folder);
+        double vectors = new FileInfo(Path.Combine(folder, "vectors.f32")).Length / 1048576.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"vectors.f32: {vectors:F0} MiB; opened: RSS {RssMiB():F0} MiB"));
+        var query = collection.GetFeaturesAsync(7).AsTask().Result!;
+        foreach (string spec in specs)
+        {
+            var clock = Stopwatch.StartNew();
+            var response = collection.SearchAsync(query, new SearchOptions(10, IndexSpec: spec)).AsTask().Result;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"+ {response.IndexSpec}: loaded and searched in {clock.Elapsed.TotalSeconds:F2} s, first hit id {response.Hits[0].Image.Id}, RSS {RssMiB():F0} MiB ({RssMiB() / vectors:F2} × the vectors)"));
+        }
+        collection.DisposeAsync().AsTask().Wait();
+    }
 }
