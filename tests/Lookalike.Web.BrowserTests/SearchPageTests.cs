@@ -61,8 +61,9 @@ public sealed class SearchPageTests(LiveServerFixture server) : IClassFixture<Li
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync(server.BaseUrl);
-        await page.Locator("#drop-zone").FocusAsync();
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
+        // Focus and key press in one step: a focus taken away in between (the page is still settling
+        // at phone width) would otherwise send Enter elsewhere.
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Locator("#drop-zone").PressAsync("Enter"));
         await chooser.SetFilesAsync(TestData.Photo("rocket.jpg"));
         await ExpectResultsAsync(page, "rocket.jpg");
 

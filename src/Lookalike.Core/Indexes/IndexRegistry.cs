@@ -25,9 +25,9 @@ public sealed partial class IndexRegistry
     private IndexRegistry(IEnumerable<IIndexDescriptor> descriptors) =>
         _descriptors = descriptors.ToFrozenDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The types of this library: Flat, E2Lsh, HyperplaneLsh, Ivf and Pca.</summary>
+    /// <summary>The types of this library: Flat, E2Lsh, HyperplaneLsh, Ivf, Pca and Hnsw.</summary>
     public static IndexRegistry Builtin { get; } = new IndexRegistry([
-        new FlatDescriptor(), new E2LshDescriptor(), new HyperplaneLshDescriptor(), new IvfDescriptor(), new PcaDescriptor(),
+        new FlatDescriptor(), new E2LshDescriptor(), new HyperplaneLshDescriptor(), new IvfDescriptor(), new PcaDescriptor(), new HnswDescriptor(),
     ]);
 
     /// <summary>This registry plus <paramref name="descriptors"/> (a name given again replaces the earlier type).</summary>

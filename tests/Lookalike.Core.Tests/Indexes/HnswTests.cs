@@ -1,0 +1,115 @@
+using Lookalike.Errors;
+using Lookalike.Indexes;
+using Lookalike.Tests.Common;
+using Xunit.Abstractions;
+
+namespace Lookalike.Core.Tests.Indexes;
+
+public sealed class HnswConformanceTests : VectorIndexConformanceTests
+{
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        new Hnsw(dimension, metric, new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 32, Seed = 1 }, Vectors);
+
+    protected override double RecallFloor => 0.95;
+}
+
+public sealed class HnswOverSharedVectorsConformanceTests : VectorIndexConformanceTests
+{
+    protected override bool ReadsSharedVectors => true;
+
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        IndexRegistry.Builtin.Create(dimension, "Hnsw(m=8,efConstruction=64,efSearch=32,seed=1)", metric, Vectors);
+
+    protected override double RecallFloor => 0.95;
+}
+
+public sealed class HnswBehaviourTests(ITestOutputHelper output)
+{
+    private const int D = 32;
+
+    [Fact]
+    public void Recall_rises_with_ef_search_while_visiting_a_small_share_of_the_data()
+    {
+        float[] data = RecallMeter.Clustered(5000, D, clusters: 50, seed: 7);
+        float[] queries = RecallMeter.Clustered(100, D, clusters: 50, seed: 8);
+        using var index = new Hnsw(D, DistanceMetric.L2, new HnswOptions { M = 16, EfConstruction = 100, EfSearch = 16 });
+        index.Add(data, RandomVectors.Ids(5000));
+        Assert.True(index.TopLayer >= 1, "5,000 vectors with M = 16 reach at least layer 1");
+        double previous = 0;
+        foreach (int ef in new[] { 10, 40, 160 })
+        {
+            var view = new WithEf(index, ef);
+            var (recall, visited) = RecallMeter.Measure(view, data, queries);
+            output.WriteLine($"efSearch {ef}: recall {recall:F3}, visited {visited:P1}");
+            Assert.True(recall >= previous - 0.01, $"recall fell from {previous:F3} to {recall:F3} at ef {ef}");
+            previous = recall;
+            if (ef == 40) Assert.True(visited < 0.25, $"ef 40 visited {visited:P1} of the data");
+        }
+        Assert.True(previous >= 0.98, $"ef 160 reaches only {previous:F3}");
+    }
+
+    [Fact]
+    public void Removed_vectors_still_guide_the_walk_but_never_come_back()
+    {
+        float[] data = RecallMeter.Clustered(2000, D, clusters: 20, seed: 9);
+        using var index = new Hnsw(D, DistanceMetric.Cosine, new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 64 });
+        index.Add(data, RandomVectors.Ids(2000));
+        long[] removed = [.. Enumerable.Range(0, 1000).Select(i => (long)(2 * i))];
+        index.Remove(removed);
+        Assert.Equal(1000, index.Count);
+        var (distances, ids) = (new float[10], new long[10]);
+        for (int q = 0; q < 2000; q += 97)
+        {
+            index.Search(data.AsSpan(q * D, D), 10, distances, ids);
+            Assert.All(ids, id => Assert.True(id % 2 == 1, $"removed id {id} returned"));
+            if (q % 2 == 1) Assert.Equal(q, ids[0]);
+        }
+    }
+
+    [Fact]
+    public void Adding_after_loading_continues_as_if_never_saved()
+    {
+        float[] data = RandomVectors.Gaussian(600, D, seed: 10);
+        var options = new HnswOptions { M = 8, EfConstruction = 40, EfSearch = 40, Seed = 3 };
+        using var whole = new Hnsw(D, DistanceMetric.L2, options);
+        whole.Add(data, RandomVectors.Ids(600));
+        using var half = new Hnsw(D, DistanceMetric.L2, options);
+        half.Add(data.AsSpan(0, 300 * D), RandomVectors.Ids(300));
+        using var stream = new MemoryStream();
+        IndexRegistry.Builtin.Save(half, stream);
+        stream.Position = 0;
+        using var loaded = IndexRegistry.Builtin.Load(stream);
+        loaded.Add(data.AsSpan(300 * D), RandomVectors.Ids(300, start: 300));
+        var (d1, i1) = (new float[50], new long[50]);
+        var (d2, i2) = (new float[50], new long[50]);
+        whole.Search(data.AsSpan(0, 5 * D), 10, d1, i1);
+        loaded.Search(data.AsSpan(0, 5 * D), 10, d2, i2);
+        Assert.Equal(i1, i2);
+    }
+
+    [Theory]
+    [InlineData("Hnsw(m=1)")]
+    [InlineData("Hnsw(efSearch=0)")]
+    [InlineData("Hnsw(ef=10)")]
+    [InlineData("Hnsw,Flat")]
+    public void Bad_specs_are_refused(string spec) =>
+        Assert.Throws<LookalikeException>(() => IndexRegistry.Builtin.Create(D, spec, DistanceMetric.L2).Dispose());
+
+    /// <summary>Searches with an efSearch parameter, through the public search-parameter path.</summary>
+    private sealed class WithEf(Hnsw inner, int ef) : IVectorIndex
+    {
+        public int Dimension => inner.Dimension;
+        public long Count => inner.Count;
+        public DistanceMetric Metric => inner.Metric;
+        public bool IsTrained => true;
+        public string Spec => inner.Spec;
+        public void Train(ReadOnlySpan<float> vectors) { }
+        public void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids) => throw new NotSupportedException();
+        public void Remove(ReadOnlySpan<long> ids) => throw new NotSupportedException();
+        public SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids, SearchParameters? parameters = null) =>
+            inner.Search(queries, k, distances, ids, new HnswSearchParameters { EfSearch = ef });
+        public IVectorIndex CloneEmpty() => inner.CloneEmpty();
+        public void WriteTo(BinaryWriter writer) => inner.WriteTo(writer);
+        public void Dispose() { }
+    }
+}
