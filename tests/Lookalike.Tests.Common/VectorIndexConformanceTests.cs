@@ -159,7 +159,7 @@ public abstract class VectorIndexConformanceTests
         using var index = Filled(DistanceMetric.Cosine, data, RandomVectors.Ids(500));
         index.Remove([3, 4]);
         using var stream = new MemoryStream();
-        Registry.Save(index, stream);
+        IndexRegistry.Save(index, stream);
         stream.Position = 0;
         using var loaded = Registry.Load(stream, Vectors);
 

@@ -142,8 +142,7 @@ public sealed partial class EmbeddedCollection
                 int live = _images.Count - _deleted.Count;
                 if (live == 0) throw new LookalikeException($"Index {index.Spec} must be trained, and collection '{_folder}' is empty.");
                 progress?.Report(new ProgressUpdate($"Training {index.Spec}", 0, live));
-                var (vectors, _) = LiveRows();
-                index.Train(vectors);
+                index.Train(LiveVectors());
             }
             AddRows(index, 0, progress);
             return index;
@@ -153,22 +152,6 @@ public sealed partial class EmbeddedCollection
             index.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Every live row (a copy, n×d) and its id: what training needs.</summary>
-    private (float[] Vectors, long[] Ids) LiveRows()
-    {
-        int dimension = _manifest.Model.Dimension;
-        int live = _images.Count - _deleted.Count;
-        var vectors = new float[(long)live * dimension];
-        var ids = new long[live];
-        int next = 0;
-        ForEachLiveRow((id, row) =>
-        {
-            row.CopyTo(vectors.AsSpan(next * dimension, dimension));
-            ids[next++] = id;
-        });
-        return (vectors, ids);
     }
 
     /// <summary>Adds the live rows from id <paramref name="first"/> on, in batches, with progress.</summary>
@@ -206,7 +189,7 @@ public sealed partial class EmbeddedCollection
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            _registry.Save(index, path);
+            IndexRegistry.Save(index, path);
         }
         catch (Exception e) when (StorageException.IsStorageFailure(e))
         {

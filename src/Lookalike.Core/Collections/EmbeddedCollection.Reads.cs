@@ -45,12 +45,7 @@ public sealed partial class EmbeddedCollection
         _gate.EnterReadLock();
         try
         {
-            int dimension = _manifest.Model.Dimension;
-            var live = _images.Where(i => !_deleted.Contains(i.Id)).ToList();
-            var vectors = new float[live.Count * dimension];
-            int filled = 0;
-            ForEachLiveRow((_, row) => row.CopyTo(vectors.AsSpan(filled++ * dimension)));
-            return (live, vectors);
+            return (_images.Where(i => !_deleted.Contains(i.Id)).ToList(), LiveVectors());
         }
         finally
         {
@@ -93,18 +88,21 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>
-    /// Visits every live row in id order, in place (committed rows from the memory map, then
-    /// uncommitted ones). Callers hold the gate.
+    /// A copy of every live row in id order (n×d; committed rows from the memory map, then
+    /// uncommitted ones): what exports and training need. Callers hold the gate.
     /// </summary>
-    private void ForEachLiveRow(RowVisitor visit)
+    private float[] LiveVectors()
     {
+        int dimension = _manifest.Model.Dimension;
+        var vectors = new float[(long)(_images.Count - _deleted.Count) * dimension];
+        long filled = 0;
         for (long id = 0; id < _vectors.Rows; id++)
         {
-            if (!_deleted.Contains(id)) visit(id, _vectors.Vector(id));
+            if (_deleted.Contains(id)) continue;
+            _vectors.Vector(id).CopyTo(vectors.AsSpan((int)(filled++ * dimension), dimension));
         }
+        return vectors;
     }
-
-    private delegate void RowVisitor(long id, ReadOnlySpan<float> row);
 
     private float[] ReadVector(long id) => _vectors.Vector(id).ToArray();
 

@@ -19,11 +19,14 @@ public sealed partial class EmbeddedCollection
         }
     }
 
+    private static LookalikeException NotACollection(string folder) =>
+        new($"'{folder}' is not a Lookalike collection (no {EmbeddedFormat.ManifestFile}); run 'lookalike index <folder> --collection {folder}' first.");
+
     private static EmbeddedManifest ReadManifest(string folder)
     {
         string manifestPath = Path.Combine(folder, EmbeddedFormat.ManifestFile);
         if (!File.Exists(manifestPath))
-            throw new LookalikeException($"'{folder}' is not a Lookalike collection (no {EmbeddedFormat.ManifestFile}); run 'lookalike index <folder> --collection {folder}' first.");
+            throw NotACollection(folder);
         try
         {
             var manifest = JsonSerializer.Deserialize<EmbeddedManifest>(File.ReadAllBytes(manifestPath), EmbeddedFormat.Json)

@@ -130,7 +130,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
     {
         string full = Path.GetFullPath(folder);
         if (!Exists(full))
-            throw new LookalikeException($"'{full}' is not a Lookalike collection (no {EmbeddedFormat.ManifestFile}); run 'lookalike index <folder> --collection {full}' first.");
+            throw NotACollection(full);
         var lockStream = AcquireWriteLock(full);
         try
         {

@@ -41,6 +41,4 @@ internal static class EmbeddedFormat
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
-
-    public static readonly JsonSerializerOptions CompactJson = new(Json) { WriteIndented = false };
 }

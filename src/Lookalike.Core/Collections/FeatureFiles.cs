@@ -63,15 +63,16 @@ public static class FeatureFiles
         if (dimension != expected)
             throw new LookalikeException($"'{featuresPath}' holds {dimension}-d vectors; the collection's model gives {expected}-d.");
         string[] paths = Lines(pathsFile, rows, "paths");
-        string?[] labels = labelsFile is null ? new string?[rows] : [.. Lines(labelsFile, rows, "labels").Select(l => l.Length == 0 ? null : l)];
+        string?[] labels = labelsFile is null ? new string?[rows] : Labels(labelsFile, rows);
         int added = 0;
         for (int i = 0; i < rows; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             float[] row = vectors.AsSpan(i * dimension, dimension).ToArray();
             if (!row.All(float.IsFinite)) throw new LookalikeException($"Row {i} of '{featuresPath}' holds a NaN or infinite value.");
-            string sha256 = File.Exists(paths[i]) ? FileHash.Sha256Of(paths[i]) : FileHash.Sha256Of(MemoryMarshal.AsBytes(row.AsSpan()));
-            long bytes = File.Exists(paths[i]) ? new FileInfo(paths[i]).Length : 0;
+            var file = new FileInfo(paths[i]);
+            string sha256 = file.Exists ? FileHash.Sha256Of(paths[i]) : FileHash.Sha256Of(MemoryMarshal.AsBytes(row.AsSpan()));
+            long bytes = file.Exists ? file.Length : 0;
             var (_, isNew) = await collection.AddAsync(new NewImage(paths[i], sha256, labels[i], bytes, 0, 0, row), cancellationToken).ConfigureAwait(false);
             if (isNew) added++;
             if ((i + 1) % commitEvery == 0)
@@ -93,8 +94,11 @@ public static class FeatureFiles
     public static string?[] ReadLabels(string featuresPath, int rows)
     {
         string file = featuresPath + ".labels.txt";
-        return File.Exists(file) ? [.. Lines(file, rows, "labels").Select(l => l.Length == 0 ? null : l)] : new string?[rows];
+        return File.Exists(file) ? Labels(file, rows) : new string?[rows];
     }
+
+    /// <summary>One label a line (an empty line: no label).</summary>
+    private static string?[] Labels(string file, int rows) => [.. Lines(file, rows, "labels").Select(l => l.Length == 0 ? null : l)];
 
     private static bool IsNpy(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

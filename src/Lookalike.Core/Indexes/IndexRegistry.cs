@@ -62,8 +62,8 @@ public sealed partial class IndexRegistry
     /// <summary>Throws unless <paramref name="spec"/> is a valid spec for <paramref name="dimension"/>-d vectors.</summary>
     public void Validate(int dimension, string spec, DistanceMetric metric) => Create(dimension, spec, metric).Dispose();
 
-    /// <summary>Writes <paramref name="index"/> to <paramref name="stream"/>.</summary>
-    public void Save(IVectorIndex index, Stream stream)
+    /// <summary>Writes <paramref name="index"/> to <paramref name="stream"/> (any registry that knows its type reads it back).</summary>
+    public static void Save(IVectorIndex index, Stream stream)
     {
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
@@ -75,7 +75,7 @@ public sealed partial class IndexRegistry
     }
 
     /// <summary>Saves to a file atomically (temporary file, flush, rename).</summary>
-    public void Save(IVectorIndex index, string path) => IO.AtomicFile.Write(path, stream => Save(index, stream));
+    public static void Save(IVectorIndex index, string path) => IO.AtomicFile.Write(path, stream => Save(index, stream));
 
     /// <summary>Reads an index written by <see cref="Save(IVectorIndex, Stream)"/>.</summary>
     /// <param name="stream">The stream, positioned at the header.</param>

@@ -92,7 +92,7 @@ public sealed class PcaIndex : IVectorIndex
         writer.Write(_pca is not null);
         _pca?.WriteTo(writer);
         writer.Flush();
-        IndexRegistry.Builtin.Save(_inner, writer.BaseStream);
+        IndexRegistry.Save(_inner, writer.BaseStream);
     }
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote (the inner index through the same registry).</summary>

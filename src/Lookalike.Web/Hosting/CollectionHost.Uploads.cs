@@ -26,7 +26,7 @@ internal sealed partial class CollectionHost
         await _uploads.WaitAsync(cancellationToken);
         try
         {
-            if (await _collection.FindByHashAsync(sha256, cancellationToken) is { } existing) return (existing.Id, false, existing.Path);
+            if (await Collection.FindByHashAsync(sha256, cancellationToken) is { } existing) return (existing.Id, false, existing.Path);
             var extracted = await ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken);
             string path = Path.Combine(UploadsFolder, $"{sha256}.{ExtensionOf(upload.Format)}");
             bool existed = File.Exists(path);
@@ -34,9 +34,9 @@ internal sealed partial class CollectionHost
             {
                 AtomicFile.Write(path, s => s.Write(upload.Bytes));
                 var written = new FileInfo(path);
-                var (id, added) = await _collection.StoreAsync(path, new FileState(written.Length, written.LastWriteTimeUtc.Ticks, sha256), label,
+                var (id, added) = await Collection.StoreAsync(path, new FileState(written.Length, written.LastWriteTimeUtc.Ticks, sha256), label,
                     extracted, CancellationToken.None);
-                await _collection.CommitAsync(CancellationToken.None);
+                await Collection.CommitAsync(CancellationToken.None);
                 return (id, added, path);
             }
             catch (Exception e) when (StorageException.IsStorageFailure(e) || e is StorageException)
@@ -56,7 +56,7 @@ internal sealed partial class CollectionHost
     {
         string folder = UploadsFolder;
         if (!Directory.Exists(folder)) return;
-        var referenced = _collection.ListAsync().ToBlockingEnumerable().Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
+        var referenced = Collection.ListAsync().ToBlockingEnumerable().Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(folder))
         {
             // Only files named as uploads are named: content hash and a format's extension.

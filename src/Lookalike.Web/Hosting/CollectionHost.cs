@@ -22,7 +22,6 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     private readonly SemaphoreSlim _extractions;
     private readonly SemaphoreSlim _uploads = new(1);
     private readonly LookalikeSession _session;
-    private readonly ImageCollection _collection;
     private readonly IsolatedImageDecoder? _decoder;
     private readonly ILogger<CollectionHost> _logger;
 
@@ -58,11 +57,9 @@ internal sealed partial class CollectionHost : IAsyncDisposable
             _decoder?.Dispose();
             throw;
         }
-        _collection = _session.Collection;
         Thumbnailer = new Thumbnailer(decoder);
-        Searcher = _session.Searcher;
         _extractions = new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentExtractions));
-        var info = _collection.Info;
+        var info = Collection.Info;
         ApproximateIndex = Options.ApproximateIndex
             ?? (Flat.IsSpec(info.IndexSpec) ? null : info.IndexSpec)
             ?? info.Indexes.FirstOrDefault(i => i.Metric == info.Metric.Name() && !Flat.IsSpec(i.Spec))?.Spec
@@ -73,13 +70,13 @@ internal sealed partial class CollectionHost : IAsyncDisposable
 
     /// <summary>Takes in commits another process made to a collection this server opened read-only.</summary>
     /// <returns>Whether there was a new commit.</returns>
-    public bool FollowCommits() => _collection.Refresh();
+    public bool FollowCommits() => Collection.Refresh();
 
     /// <summary>The settings the server runs with.</summary>
     public SearchServerOptions Options { get; }
 
     /// <summary>The collection served.</summary>
-    public ImageCollection Collection => _collection;
+    public ImageCollection Collection => _session.Collection;
 
     /// <summary>Decoder limits for uploads (the header is checked before anything is decoded).</summary>
     public ImageLoaderOptions LoaderOptions { get; }
@@ -91,7 +88,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     public Thumbnailer Thumbnailer { get; }
 
     /// <summary>Query by example over the collection.</summary>
-    public ImageSearcher Searcher { get; }
+    public ImageSearcher Searcher => _session.Searcher;
 
     /// <summary>The model of the collection.</summary>
     public FeatureExtractorMetadata Model => _session.Extractor.Metadata;
@@ -143,11 +140,11 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     /// <summary>Builds both indexes now, so that the first query does not pay for it.</summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        var info = _collection.Info;
+        var info = Collection.Info;
         var probe = new float[info.Model.Dimension];
         probe[0] = 1;
         foreach (string spec in new[] { ExactIndex, ApproximateIndex })
-            await _collection.SearchAsync(probe, new SearchOptions(1, IndexSpec: spec), cancellationToken);
+            await Collection.SearchAsync(probe, new SearchOptions(1, IndexSpec: spec), cancellationToken);
         if (_decoder?.Check() is { } problem) LogDecoderBroken(_logger, problem);
     }
 

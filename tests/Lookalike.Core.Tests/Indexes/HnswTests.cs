@@ -38,7 +38,7 @@ public sealed class HnswBehaviourTests(ITestOutputHelper output)
         double previous = 0;
         foreach (int ef in new[] { 10, 40, 160 })
         {
-            var view = new WithEf(index, ef);
+            var view = new WithSearchParameters(index, new HnswSearchParameters { EfSearch = ef });
             var (recall, visited) = RecallMeter.Measure(view, data, queries);
             output.WriteLine($"efSearch {ef}: recall {recall:F3}, visited {visited:P1}");
             Assert.True(recall >= previous - 0.01, $"recall fell from {previous:F3} to {recall:F3} at ef {ef}");
@@ -76,7 +76,7 @@ public sealed class HnswBehaviourTests(ITestOutputHelper output)
         using var half = new Hnsw(D, DistanceMetric.L2, options);
         half.Add(data.AsSpan(0, 300 * D), RandomVectors.Ids(300));
         using var stream = new MemoryStream();
-        IndexRegistry.Builtin.Save(half, stream);
+        IndexRegistry.Save(half, stream);
         stream.Position = 0;
         using var loaded = IndexRegistry.Builtin.Load(stream);
         loaded.Add(data.AsSpan(300 * D), RandomVectors.Ids(300, start: 300));
@@ -94,22 +94,4 @@ public sealed class HnswBehaviourTests(ITestOutputHelper output)
     [InlineData("Hnsw,Flat")]
     public void Bad_specs_are_refused(string spec) =>
         Assert.Throws<LookalikeException>(() => IndexRegistry.Builtin.Create(D, spec, DistanceMetric.L2).Dispose());
-
-    /// <summary>Searches with an efSearch parameter, through the public search-parameter path.</summary>
-    private sealed class WithEf(Hnsw inner, int ef) : IVectorIndex
-    {
-        public int Dimension => inner.Dimension;
-        public long Count => inner.Count;
-        public DistanceMetric Metric => inner.Metric;
-        public bool IsTrained => true;
-        public string Spec => inner.Spec;
-        public void Train(ReadOnlySpan<float> vectors) { }
-        public void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids) => throw new NotSupportedException();
-        public void Remove(ReadOnlySpan<long> ids) => throw new NotSupportedException();
-        public SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids, SearchParameters? parameters = null) =>
-            inner.Search(queries, k, distances, ids, new HnswSearchParameters { EfSearch = ef });
-        public IVectorIndex CloneEmpty() => inner.CloneEmpty();
-        public void WriteTo(BinaryWriter writer) => inner.WriteTo(writer);
-        public void Dispose() { }
-    }
 }

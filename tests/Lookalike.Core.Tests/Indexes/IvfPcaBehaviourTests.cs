@@ -34,7 +34,7 @@ public sealed class IvfPcaBehaviourTests
         nested.Search(data.AsSpan(5 * 32, 32), 1, distances, ids, new IvfSearchParameters { NProbe = 4 });
         Assert.Equal(5, ids[0]);
         using var stream = new MemoryStream();
-        IndexRegistry.Builtin.Save(nested, stream);
+        IndexRegistry.Save(nested, stream);
         stream.Position = 0;
         using var loaded = IndexRegistry.Builtin.Load(stream);
         Assert.Equal(nested.Spec, loaded.Spec);

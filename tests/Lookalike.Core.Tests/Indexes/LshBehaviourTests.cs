@@ -55,7 +55,7 @@ public sealed class LshBehaviourTests(ITestOutputHelper output)
 
     private static (double, double) MeasureWithProbes(E2Lsh index, int probes)
     {
-        using var probing = new ProbingView(index, probes);
+        using var probing = new WithSearchParameters(index, new LshSearchParameters { Probes = probes });
         return RecallMeter.Measure(probing, Data, Queries);
     }
 
@@ -101,23 +101,5 @@ public sealed class LshBehaviourTests(ITestOutputHelper output)
         for (int i = 1; i < sequence.Count; i++) Assert.True(Score(sequence[i - 1]) <= Score(sequence[i]) + 1e-12);
         Assert.All(sequence, p => Assert.Equal(p.Length, p.Select(x => x.Coordinate).Distinct().Count()));
         Assert.Equal(sequence.Count, sequence.Select(p => string.Join(";", p.Order())).Distinct().Count());
-    }
-
-    /// <summary>Searches an index with a probes parameter, through the public search-parameter path.</summary>
-    private sealed class ProbingView(E2Lsh inner, int probes) : IVectorIndex
-    {
-        public int Dimension => inner.Dimension;
-        public long Count => inner.Count;
-        public DistanceMetric Metric => inner.Metric;
-        public bool IsTrained => true;
-        public string Spec => inner.Spec;
-        public void Train(ReadOnlySpan<float> vectors) { }
-        public void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids) => throw new NotSupportedException();
-        public void Remove(ReadOnlySpan<long> ids) => throw new NotSupportedException();
-        public SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids, SearchParameters? parameters = null) =>
-            inner.Search(queries, k, distances, ids, new LshSearchParameters { Probes = probes });
-        public IVectorIndex CloneEmpty() => throw new NotSupportedException();
-        public void WriteTo(BinaryWriter writer) => inner.WriteTo(writer);
-        public void Dispose() { }
     }
 }
