@@ -124,7 +124,7 @@ public static class Evaluator
             var rows = new int[database.Count];
             for (int i = 0; i < database.Count; i++)
             {
-                keys[i] = store.Distance(prepared, i);
+                keys[i] = store.RankingDistance(prepared, i);
                 rows[i] = i;
             }
             // Ties by row (= id) order, as every index breaks them.

@@ -76,6 +76,54 @@ public abstract class VectorIndexConformanceTests
         Assert.True(recall >= RecallFloor, $"recall@10 {recall:F3} below the floor {RecallFloor:F3}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_filter_returns_only_allowed_ids_and_still_finds_their_nearest(bool allowList)
+    {
+        float[] data = RandomVectors.Gaussian(1000, Dimension, seed: 11);
+        long[] ids = RandomVectors.Ids(1000);
+        float[] queries = RandomVectors.Gaussian(8, Dimension, seed: 12);
+        using var index = Filled(DistanceMetric.L2, data, ids);
+        // Every third id, or a list of 15 (sparse enough for a graph to rank it exactly).
+        var allowed = allowList ? ids.Where(id => id % 67 == 5).ToHashSet() : ids.Where(id => id % 3 == 0).ToHashSet();
+        var filter = allowList ? SearchFilter.Allow(allowed) : SearchFilter.Where(allowed.Contains);
+        const int k = 10;
+        var distances = new float[8 * k];
+        var found = new long[8 * k];
+        index.Search(queries, k, distances, found, new SearchParameters { Filter = filter });
+        Assert.All(found, id => Assert.True(id < 0 || allowed.Contains(id), $"id {id} is not allowed"));
+        var allowedIds = ids.Where(allowed.Contains).ToArray();
+        var allowedData = allowedIds.SelectMany(id => data.AsSpan((int)id * Dimension, Dimension).ToArray()).ToArray();
+        int hits = 0, wanted = 0;
+        for (int q = 0; q < 8; q++)
+        {
+            var truth = NaiveSearch.Nearest(allowedData, allowedIds, Dimension, queries.AsSpan(q * Dimension, Dimension), k, DistanceMetric.L2);
+            hits += truth.Count(t => found.AsSpan(q * k, k).Contains(t.Id));
+            wanted += truth.Length;
+        }
+        double recall = (double)hits / wanted;
+        Assert.True(recall >= RecallFloor - 0.1, $"filtered recall@10 {recall:F3} far below the floor {RecallFloor:F3}");
+    }
+
+    [Fact]
+    public void A_batch_finds_what_its_queries_find_one_at_a_time()
+    {
+        float[] data = RandomVectors.Gaussian(700, Dimension, seed: 13);
+        float[] queries = RandomVectors.Gaussian(13, Dimension, seed: 14);
+        using var index = Filled(DistanceMetric.Cosine, data, RandomVectors.Ids(700));
+        const int k = 7;
+        var (batchDistances, batchIds) = (new float[13 * k], new long[13 * k]);
+        index.Search(queries, k, batchDistances, batchIds);
+        var (distances, found) = (new float[k], new long[k]);
+        for (int q = 0; q < 13; q++)
+        {
+            index.Search(queries.AsSpan(q * Dimension, Dimension), k, distances, found);
+            Assert.Equal(found, batchIds.AsSpan(q * k, k).ToArray());
+            for (int i = 0; i < k; i++) Assert.Equal(distances[i], batchDistances[(q * k) + i], 1e-5);
+        }
+    }
+
     [Fact]
     public void Stored_vectors_find_themselves_at_distance_zero()
     {

@@ -126,9 +126,8 @@ public sealed class E2Lsh : StoredVectorIndex
     {
         int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
-        return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
+        return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
-            var prepared = Store.PrepareQuery(query);
             var visited = new HashSet<int>();
             Span<int> code = stackalloc int[Projections];
             Span<int> probe = stackalloc int[Projections];

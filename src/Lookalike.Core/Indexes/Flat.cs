@@ -2,7 +2,8 @@ namespace Lookalike.Indexes;
 
 /// <summary>
 /// Exact sequential scan: every query is compared with every stored vector. The reference that
-/// approximate indexes are measured against (hnswlib's bruteforce.h plays the same role).
+/// approximate indexes are measured against (hnswlib's bruteforce.h plays the same role), computed
+/// by <see cref="ExactScan"/> as blocked matrix products.
 /// </summary>
 /// <remarks>
 /// Concurrent <see cref="Search"/> calls are safe; <see cref="Add"/> and <see cref="Remove"/> need exclusive access.
@@ -33,19 +34,8 @@ public sealed class Flat : StoredVectorIndex
 
     /// <inheritdoc/>
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
-        SearchParameters? parameters = null)
-    {
-        long live = Count;
-        return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
-        {
-            var prepared = Store.PrepareQuery(query);
-            for (int row = 0; row < Store.RowCount; row++)
-            {
-                if (!Store.IsRemoved(row)) top.Offer(Store.Distance(prepared, row), Store.IdOf(row));
-            }
-            return (live, live);
-        });
-    }
+        SearchParameters? parameters = null) =>
+        ExactScan.Search(Store, queries, k, distances, ids, parameters?.Filter);
 
     /// <inheritdoc/>
     public override IVectorIndex CloneEmpty() => new Flat(Dimension, Metric);

@@ -92,9 +92,8 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     {
         int radius = (parameters as LshSearchParameters)?.Probes ?? Options.Radius;
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
-        return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
+        return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
-            var prepared = Store.PrepareQuery(query);
             var visited = new HashSet<int>();
             for (int t = 0; t < Tables; t++)
             {

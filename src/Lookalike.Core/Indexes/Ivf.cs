@@ -96,24 +96,26 @@ public sealed class Ivf : StoredVectorIndex
         var clusters = _clusters ?? throw new LookalikeException("The Ivf index is not trained.");
         int nprobe = (parameters as IvfSearchParameters)?.NProbe ?? Options.NProbe;
         if (nprobe < 1 || nprobe > Lists) throw new LookalikeException($"nprobe must be 1..{Lists} (was {nprobe}).");
-        return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
+        return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
             if (Store.Count == 0) return (0, 0);
-            var prepared = Store.PrepareQuery(query);
-            var order = new float[Lists];
-            var lists = new int[Lists];
+            // The nprobe nearest centroids by partial selection: a bounded heap, no sort of all lists.
+            var probes = new TopKCollector(nprobe);
             for (int c = 0; c < Lists; c++)
             {
-                order[c] = Distances.Compute(DistanceMetric.L2, prepared, clusters.Centroids.AsSpan(c * Dimension, Dimension));
-                lists[c] = c;
+                float d = VectorKernels.SquaredL2(prepared, clusters.Centroids.AsSpan(c * Dimension, Dimension));
+                if (d <= probes.Threshold) probes.Offer(d, c);
             }
-            Array.Sort(order, lists);
+            Span<float> probeDistances = nprobe <= 256 ? stackalloc float[nprobe] : new float[nprobe];
+            Span<long> probeLists = nprobe <= 256 ? stackalloc long[nprobe] : new long[nprobe];
+            probes.DrainSorted(probeDistances, probeLists);
             long visited = 0;
-            for (int p = 0; p < nprobe; p++)
+            foreach (long list in probeLists)
             {
-                foreach (int row in _lists[lists[p]])
+                foreach (int row in _lists[(int)list])
                 {
-                    top.Offer(Store.Distance(prepared, row), Store.IdOf(row));
+                    float d = Store.RankingDistance(prepared, row);
+                    if (d <= top.Threshold) top.Offer(d, Store.IdOf(row));
                     visited++;
                 }
             }

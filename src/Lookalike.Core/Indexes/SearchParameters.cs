@@ -6,6 +6,8 @@ namespace Lookalike.Indexes;
 /// </summary>
 public class SearchParameters
 {
+    /// <summary>Which ids may be returned (all when null).</summary>
+    public SearchFilter? Filter { get; init; }
 }
 
 /// <summary>What one <see cref="IVectorIndex.Search"/> call cost, summed over its queries.</summary>

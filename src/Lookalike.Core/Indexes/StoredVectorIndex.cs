@@ -53,7 +53,7 @@ public abstract class StoredVectorIndex : IVectorIndex
         if (bucket is null) return;
         foreach (int row in bucket)
         {
-            if (visited.Add(row)) top.Offer(Store.Distance(preparedQuery, row), Store.IdOf(row));
+            if (visited.Add(row)) top.Offer(Store.RankingDistance(preparedQuery, row), Store.IdOf(row));
         }
     }
 

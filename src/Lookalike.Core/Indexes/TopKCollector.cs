@@ -2,23 +2,39 @@ namespace Lookalike.Indexes;
 
 /// <summary>
 /// Keeps the k smallest (distance, id) pairs seen so far in a max-heap; ties are broken by the
-/// smaller id so results are deterministic.
+/// smaller id so results are deterministic. With a <see cref="SearchFilter"/>, ids it does not
+/// allow are never kept (the filter is asked only for pairs that would enter the heap).
 /// </summary>
 public sealed class TopKCollector
 {
     private readonly float[] _distances;
     private readonly long[] _ids;
+    private readonly SearchFilter? _filter;
     private int _count;
 
-    public TopKCollector(int k)
+    /// <summary>Creates an empty collector of the <paramref name="k"/> best pairs.</summary>
+    public TopKCollector(int k, SearchFilter? filter = null)
     {
         _distances = new float[k];
         _ids = new long[k];
+        _filter = filter;
         _count = 0;
     }
 
-    public void Offer(float distance, long id)
+    /// <summary>Pairs kept.</summary>
+    public int Count => _count;
+
+    /// <summary>How many pairs are kept at most.</summary>
+    public int Capacity => _distances.Length;
+
+    /// <summary>A pair must be nearer than this to be kept (+∞ until k pairs are kept).</summary>
+    public float Threshold => _count < _distances.Length ? float.PositiveInfinity : _distances[0];
+
+    /// <summary>Offers a pair; returns whether it was kept.</summary>
+    public bool Offer(float distance, long id)
     {
+        if (_count == _distances.Length && !Worse(_distances[0], _ids[0], distance, id)) return false;
+        if (_filter is not null && !_filter.Allows(id)) return false;
         if (_count < _distances.Length)
         {
             int i = _count++;
@@ -26,16 +42,27 @@ public sealed class TopKCollector
             _ids[i] = id;
             SiftUp(i);
         }
-        else if (Worse(_distances[0], _ids[0], distance, id))
+        else
         {
             _distances[0] = distance;
             _ids[0] = id;
             SiftDown(0, _count);
         }
+        return true;
     }
 
-    /// <summary>Writes the kept pairs best first, padding with (+∞, −1).</summary>
-    public void DrainSorted(Span<float> distances, Span<long> ids)
+    /// <summary>Offers every pair kept here to <paramref name="target"/> and empties this collector.</summary>
+    public void MoveTo(TopKCollector target)
+    {
+        for (int i = 0; i < _count; i++) target.Offer(_distances[i], _ids[i]);
+        _count = 0;
+    }
+
+    /// <summary>Writes the kept pairs best first, padding with (+∞, −1), and empties the collector.</summary>
+    /// <param name="distances">k distances out.</param>
+    /// <param name="ids">k ids out.</param>
+    /// <param name="squareRoot">Report √distance (indexes rank L2 by squared distance).</param>
+    public void DrainSorted(Span<float> distances, Span<long> ids, bool squareRoot = false)
     {
         int n = _count;
         for (int end = n - 1; end > 0; end--)
@@ -45,7 +72,7 @@ public sealed class TopKCollector
         }
         for (int i = 0; i < distances.Length; i++)
         {
-            distances[i] = i < n ? _distances[i] : float.PositiveInfinity;
+            distances[i] = i >= n ? float.PositiveInfinity : squareRoot ? MathF.Sqrt(Math.Max(0, _distances[i])) : _distances[i];
             ids[i] = i < n ? _ids[i] : -1;
         }
         _count = 0;

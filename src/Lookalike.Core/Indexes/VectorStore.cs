@@ -17,6 +17,7 @@ public sealed class VectorStore
     private readonly VectorRows? _rows;
     private readonly IVectorSource? _source;
     private readonly List<float> _inverseNorms = [];
+    private readonly List<float> _squaredNorms = [];
     private readonly List<long> _ids = [];
     private readonly List<bool> _removed = [];
     private readonly Dictionary<long, int> _rowOfId = [];
@@ -39,7 +40,7 @@ public sealed class VectorStore
     /// <summary>Components per vector.</summary>
     public int Dimension { get; }
 
-    /// <summary>Metric of <see cref="Distance"/>.</summary>
+    /// <summary>Metric of <see cref="RankingDistance"/>.</summary>
     public DistanceMetric Metric { get; }
 
     /// <summary>Whether rows are read from a shared <see cref="IVectorSource"/> rather than owned.</summary>
@@ -53,7 +54,7 @@ public sealed class VectorStore
 
     /// <summary>
     /// Row <paramref name="row"/> as the index compares it (normalised for cosine): for a shared
-    /// cosine store a normalised copy, so prefer <see cref="Distance"/> on hot paths.
+    /// cosine store a normalised copy, so prefer <see cref="RankingDistance"/> on hot paths.
     /// </summary>
     public ReadOnlySpan<float> Row(int row)
     {
@@ -64,6 +65,36 @@ public sealed class VectorStore
         TensorPrimitives.Multiply(copy, _inverseNorms[row], copy);
         return copy;
     }
+
+    /// <summary>
+    /// Row <paramref name="row"/> as the index compares it without allocating: the stored span, or
+    /// for a shared cosine store a normalised copy in <paramref name="buffer"/> (d floats).
+    /// </summary>
+    public ReadOnlySpan<float> Row(int row, Span<float> buffer)
+    {
+        if (_rows is not null) return _rows[row];
+        var raw = _source!.Vector(_ids[row]);
+        if (Metric != DistanceMetric.Cosine) return raw;
+        var copy = buffer[..Dimension];
+        TensorPrimitives.Multiply(raw, _inverseNorms[row], copy);
+        return copy;
+    }
+
+    /// <summary>The <see cref="RankingDistance"/> between two stored rows.</summary>
+    public float RankingDistanceBetween(int a, int b)
+    {
+        var x = KernelRow(a);
+        var y = KernelRow(b);
+        return Metric == DistanceMetric.L2
+            ? VectorKernels.SquaredL2(x, y)
+            : 1f - (VectorKernels.Dot(x, y) * DotScale(a) * DotScale(b));
+    }
+
+    /// <summary>Row of a live id.</summary>
+    public int RowOf(long id) => _rowOfId[id];
+
+    /// <summary>Row of <paramref name="id"/> when it is live.</summary>
+    public bool TryGetRow(long id, out int row) => _rowOfId.TryGetValue(id, out row);
 
     /// <summary>Id of a row.</summary>
     public long IdOf(int row) => _ids[row];
@@ -107,24 +138,59 @@ public sealed class VectorStore
         return rows;
     }
 
-    /// <summary>The query as stored rows are (a normalised copy for cosine).</summary>
-    public ReadOnlySpan<float> PrepareQuery(ReadOnlySpan<float> query)
+    /// <summary>The query as stored rows are: itself, or for cosine a normalised copy in <paramref name="buffer"/> (d floats).</summary>
+    public ReadOnlySpan<float> PrepareQuery(ReadOnlySpan<float> query, Span<float> buffer)
     {
         if (Metric != DistanceMetric.Cosine) return query;
-        float[] normalized = query.ToArray();
+        var normalized = buffer[..Dimension];
+        query.CopyTo(normalized);
         Distances.Normalize(normalized);
         return normalized;
     }
 
-    /// <summary>Distance from a prepared query to a stored row.</summary>
-    public float Distance(ReadOnlySpan<float> preparedQuery, int row)
+    /// <summary>The query as stored rows are (a normalised copy for cosine).</summary>
+    public ReadOnlySpan<float> PrepareQuery(ReadOnlySpan<float> query) =>
+        Metric == DistanceMetric.Cosine ? PrepareQuery(query, new float[Dimension]) : query;
+
+    /// <summary>
+    /// The distance indexes rank by, from a prepared query to a stored row: squared Euclidean for
+    /// L2 (<see cref="Reported"/> takes the root once per result), 1 − cosine similarity for cosine.
+    /// </summary>
+    public float RankingDistance(ReadOnlySpan<float> preparedQuery, int row)
     {
-        if (_rows is not null) return Distances.Compute(Metric, preparedQuery, _rows[row]);
+        if (_rows is not null)
+        {
+            return Metric == DistanceMetric.L2
+                ? VectorKernels.SquaredL2(preparedQuery, _rows[row])
+                : 1f - VectorKernels.Dot(preparedQuery, _rows[row]);
+        }
         var raw = _source!.Vector(_ids[row]);
         return Metric == DistanceMetric.L2
-            ? TensorPrimitives.Distance(preparedQuery, raw)
-            : 1f - (TensorPrimitives.Dot(preparedQuery, raw) * _inverseNorms[row]);
+            ? VectorKernels.SquaredL2(preparedQuery, raw)
+            : 1f - (VectorKernels.Dot(preparedQuery, raw) * _inverseNorms[row]);
     }
+
+    /// <summary>The metric's distance for a <see cref="RankingDistance"/> value.</summary>
+    public float Reported(float rankingDistance) =>
+        Metric == DistanceMetric.L2 ? MathF.Sqrt(Math.Max(0, rankingDistance)) : rankingDistance;
+
+    /// <summary>
+    /// Row <paramref name="row"/> as the blocked kernels read it: owned rows as compared, shared rows
+    /// raw (scale their dot products by <see cref="DotScale"/>).
+    /// </summary>
+    public ReadOnlySpan<float> KernelRow(int row) => _rows is not null ? _rows[row] : _source!.Vector(_ids[row]);
+
+    /// <summary>What a dot product with <see cref="KernelRow"/> is multiplied by (the inverse norm of a shared cosine row, else 1).</summary>
+    public float DotScale(int row) => _rows is null && Metric == DistanceMetric.Cosine ? _inverseNorms[row] : 1f;
+
+    /// <summary>
+    /// <see cref="RankingDistance"/> from a query's dot product with <see cref="KernelRow"/>:
+    /// ‖q‖² + ‖x‖² − 2 q·x for L2, 1 − scaled dot for cosine.
+    /// </summary>
+    public float RankingDistanceFromDot(float querySquaredNorm, float dot, int row) =>
+        Metric == DistanceMetric.L2
+            ? Math.Max(0, querySquaredNorm + _squaredNorms[row] - (2 * dot))
+            : 1f - (dot * DotScale(row));
 
     /// <summary>Writes ids and removal marks, and the rows themselves unless they are shared.</summary>
     public void WriteTo(BinaryWriter writer)
@@ -176,6 +242,12 @@ public sealed class VectorStore
         {
             float norm = inverseNorm is null ? TensorPrimitives.Norm(_source!.Vector(id)) : 0;
             _inverseNorms.Add(inverseNorm ?? (norm > 0 ? 1f / norm : 0f));
+        }
+        if (Metric == DistanceMetric.L2)
+        {
+            // A removed shared row may be gone from its source; it is never compared again.
+            var stored = _rows is not null ? _rows[_rows.Count - 1] : removed && !_source!.Contains(id) ? [] : _source!.Vector(id);
+            _squaredNorms.Add(VectorKernels.Dot(stored, stored));
         }
         _ids.Add(id);
         _removed.Add(removed);

@@ -113,9 +113,8 @@ public sealed class NeuralLsh : StoredVectorIndex
         if (_networks is null) throw new LookalikeException("The NeuralLsh index is not trained.");
         int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
-        return ParallelSearch.Run(Dimension, queries, k, distances, ids, (query, top) =>
+        return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
-            var prepared = Store.PrepareQuery(query);
             var codes = Codes(prepared);
             var visited = new HashSet<int>();
             for (int t = 0; t < Tables; t++)

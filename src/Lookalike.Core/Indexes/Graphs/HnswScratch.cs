@@ -1,0 +1,29 @@
+namespace Lookalike.Indexes.Graphs;
+
+/// <summary>What one thread's graph walk reuses from query to query: visited marks, heaps, link and vector buffers.</summary>
+internal sealed class HnswScratch(int dimension, int maxLinks)
+{
+    public VisitedSet Visited { get; } = new();
+
+    public NodeHeap Candidates { get; } = new(farthestOnTop: false);
+
+    public NodeHeap Results { get; } = new(farthestOnTop: true);
+
+    /// <summary>A node's links copied out (under its lock while the graph is built in parallel).</summary>
+    public int[] Links { get; } = new int[maxLinks + 1];
+
+    /// <summary>Neighbours chosen for a node.</summary>
+    public int[] Chosen { get; } = new int[maxLinks + 1];
+
+    public List<float> FoundDistances { get; } = [];
+
+    public List<int> FoundRows { get; } = [];
+
+    public List<int> Selected { get; } = [];
+
+    /// <summary>The vector being inserted (a normalised copy for shared cosine rows).</summary>
+    public float[] Vector { get; } = new float[dimension];
+
+    /// <summary>A second vector buffer (the node whose links are pruned).</summary>
+    public float[] Origin { get; } = new float[dimension];
+}
