@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lookalike.Errors;
+using Lookalike.Indexes;
 
 namespace Lookalike.Clustering;
 
@@ -14,14 +15,26 @@ namespace Lookalike.Clustering;
 public sealed record KMeansResult(float[] Centroids, int K, int Dimension, IReadOnlyList<double> Objective, int TrainingPoints, int Repairs,
     string? Warning)
 {
+    private VectorStore? _store;
+
     /// <summary>Index of the centroid nearest to <paramref name="x"/> (squared Euclidean).</summary>
     public int Nearest(ReadOnlySpan<float> x) => KMeans.Nearest(Centroids, K, Dimension, x, out _);
+
+    /// <summary>The nearest centroid of each of the n×d <paramref name="points"/>, computed as one blocked scan.</summary>
+    public int[] NearestOfEach(ReadOnlySpan<float> points)
+    {
+        _store ??= KMeans.CentroidStore(Centroids, K, Dimension);
+        return KMeans.Assign(_store, points, out _);
+    }
 }
 
 /// <summary>
-/// Lloyd's k-means with k-means++ seeding (Arthur &amp; Vassilvitskii 2007), seeded, parallel assignment,
-/// and empty-cluster repair that moves an empty centroid onto the point farthest from its own
-/// centroid (so the objective still never increases).
+/// Lloyd's k-means, seeded: k-means++ seeding (Arthur &amp; Vassilvitskii 2007) while it is cheap
+/// (k·n·d up to <see cref="PlusPlusWork"/>), otherwise k distinct random points as faiss seeds
+/// (k-means++ costs k passes over the data); each assignment step is one blocked exact scan of the
+/// points against the centroids (<see cref="ExactScan"/>, on all cores), each update sums the
+/// points in parallel; empty-cluster repair moves an empty centroid onto the point farthest from
+/// its own centroid (so the objective still never increases).
 /// </summary>
 public static class KMeans
 {
@@ -30,6 +43,9 @@ public static class KMeans
 
     /// <summary>Above this many points per centroid a seeded sample is used (faiss's default).</summary>
     public const int MaxPointsPerCentroid = 256;
+
+    /// <summary>Largest k·n·d for which centroids are seeded by k-means++.</summary>
+    public const long PlusPlusWork = 200_000_000;
 
     /// <summary>Clusters the n×d <paramref name="data"/> into <paramref name="k"/> groups.</summary>
     /// <exception cref="LookalikeException">when there are fewer points than centroids.</exception>
@@ -44,14 +60,16 @@ public static class KMeans
         string? warning = m < MinPointsPerCentroid * k
             ? $"{m} training points for {k} centroids: fewer than {MinPointsPerCentroid} per centroid, the clusters may be poor."
             : null;
-        float[] centroids = PlusPlus(points, dimension, m, k, random);
+        float[] centroids = (long)k * m * dimension <= PlusPlusWork ? PlusPlus(points, dimension, m, k, random) : RandomPoints(points, dimension, m, k, random);
         var assignment = new int[m];
         var distance = new float[m];
+        // The points are prepared for the blocked scan once; only the centroids change between iterations.
+        var prepared = ExactScan.Prepare(new VectorStore(dimension, DistanceMetric.L2), points);
         var objective = new List<double>();
         int repairs = 0;
         for (int iteration = 0; iteration < iterations; iteration++)
         {
-            double total = Assign(points, dimension, m, centroids, k, assignment, distance);
+            double total = Assign(prepared, dimension, centroids, k, assignment, distance);
             objective.Add(total);
             if (iteration > 0 && objective[^2] - total <= 1e-7 * Math.Max(1, objective[^2])) break;
             repairs += Update(points, dimension, m, centroids, k, assignment, distance);
@@ -97,7 +115,7 @@ public static class KMeans
         var nearest = new double[m];
         int first = random.Next(m);
         points.AsSpan(first * dimension, dimension).CopyTo(centroids);
-        for (int i = 0; i < m; i++) nearest[i] = Squared(points.AsSpan(i * dimension, dimension), centroids.AsSpan(0, dimension));
+        NearestUpdate(points, dimension, m, centroids.AsSpan(0, dimension).ToArray(), nearest, first: true);
         for (int c = 1; c < k; c++)
         {
             double sum = nearest.Sum();
@@ -121,37 +139,99 @@ public static class KMeans
             }
             var centroid = centroids.AsSpan(c * dimension, dimension);
             points.AsSpan(chosen * dimension, dimension).CopyTo(centroid);
-            for (int i = 0; i < m; i++) nearest[i] = Math.Min(nearest[i], Squared(points.AsSpan(i * dimension, dimension), centroid));
+            NearestUpdate(points, dimension, m, centroid.ToArray(), nearest, first: false);
         }
         return centroids;
     }
 
-    private static double Assign(float[] points, int dimension, int m, float[] centroids, int k, int[] assignment, float[] distance)
+    /// <summary>Lowers each point's squared distance to its nearest chosen centroid by the new <paramref name="centroid"/>, on all cores.</summary>
+    private static void NearestUpdate(float[] points, int dimension, int m, float[] centroid, double[] nearest, bool first)
     {
-        Parallel.For(0, m, i =>
+        Parallel.For(0, (m + 1023) / 1024, block =>
         {
-            assignment[i] = Nearest(centroids, k, dimension, points.AsSpan(i * dimension, dimension), out float d);
-            distance[i] = d;
+            for (int i = block * 1024; i < Math.Min(m, (block + 1) * 1024); i++)
+            {
+                double d = VectorKernels.SquaredL2(points.AsSpan(i * dimension, dimension), centroid);
+                nearest[i] = first ? d : Math.Min(nearest[i], d);
+            }
         });
+    }
+
+    /// <summary>k distinct points drawn at random (faiss's seeding).</summary>
+    private static float[] RandomPoints(float[] points, int dimension, int m, int k, Random random)
+    {
+        var rows = Enumerable.Range(0, m).ToArray();
+        random.Shuffle(rows);
+        var centroids = new float[k * dimension];
+        for (int c = 0; c < k; c++) points.AsSpan(rows[c] * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
+        return centroids;
+    }
+
+    /// <summary>The centroids as an exact-scan store, id = centroid number.</summary>
+    internal static VectorStore CentroidStore(float[] centroids, int k, int dimension)
+    {
+        var store = new VectorStore(dimension, DistanceMetric.L2);
+        var ids = new long[k];
+        for (int c = 0; c < k; c++) ids[c] = c;
+        store.Add(centroids.AsSpan(0, k * dimension), ids);
+        return store;
+    }
+
+    /// <summary>Nearest centroid of each point and its squared distance, as one blocked scan.</summary>
+    internal static int[] Assign(VectorStore centroids, ReadOnlySpan<float> points, out float[] squaredDistances) =>
+        Assign(centroids, ExactScan.Prepare(centroids, points), out squaredDistances);
+
+    private static int[] Assign(VectorStore centroids, PreparedQueries points, out float[] squaredDistances)
+    {
+        int m = points.Count;
+        var distances = new float[m];
+        var ids = new long[m];
+        if (m > 0) ExactScan.Search(centroids, points, 1, distances, ids);
+        var assignment = new int[m];
+        for (int i = 0; i < m; i++)
+        {
+            assignment[i] = (int)ids[i];
+            distances[i] *= distances[i];
+        }
+        squaredDistances = distances;
+        return assignment;
+    }
+
+    private static double Assign(PreparedQueries points, int dimension, float[] centroids, int k, int[] assignment, float[] distance)
+    {
+        var nearest = Assign(CentroidStore(centroids, k, dimension), points, out var squared);
+        nearest.CopyTo(assignment, 0);
+        squared.CopyTo(distance, 0);
         return distance.Sum(d => (double)d);
     }
 
     /// <summary>Moves each centroid to its points' mean; re-seeds empty ones. Returns the number of repairs.</summary>
     private static int Update(float[] points, int dimension, int m, float[] centroids, int k, int[] assignment, float[] distance)
     {
-        var sums = new double[k * dimension];
+        var sums = new float[k * dimension];
         var counts = new int[k];
-        for (int i = 0; i < m; i++)
+        // Each worker sums its share of the points (vectorised), then the shares are added up.
+        var partials = new System.Collections.Concurrent.ConcurrentBag<(float[] Sums, int[] Counts)>();
+        Parallel.For(0, (m + 4095) / 4096, () => (Sums: new float[k * dimension], Counts: new int[k]), (block, _, local) =>
         {
-            int c = assignment[i];
-            counts[c]++;
-            var row = points.AsSpan(i * dimension, dimension);
-            for (int j = 0; j < dimension; j++) sums[(c * dimension) + j] += row[j];
+            for (int i = block * 4096; i < Math.Min(m, (block + 1) * 4096); i++)
+            {
+                int c = assignment[i];
+                local.Counts[c]++;
+                var sum = local.Sums.AsSpan(c * dimension, dimension);
+                TensorPrimitives.Add(sum, points.AsSpan(i * dimension, dimension), sum);
+            }
+            return local;
+        }, partials.Add);
+        foreach (var (partSums, partCounts) in partials)
+        {
+            TensorPrimitives.Add(sums, partSums, sums);
+            for (int c = 0; c < k; c++) counts[c] += partCounts[c];
         }
         for (int c = 0; c < k; c++)
         {
             if (counts[c] == 0) continue;
-            for (int j = 0; j < dimension; j++) centroids[(c * dimension) + j] = (float)(sums[(c * dimension) + j] / counts[c]);
+            TensorPrimitives.Multiply(sums.AsSpan(c * dimension, dimension), 1f / counts[c], centroids.AsSpan(c * dimension, dimension));
         }
         int repairs = 0;
         for (int c = 0; c < k; c++)

@@ -4,7 +4,7 @@ namespace Lookalike.Indexes;
 /// Exact k nearest neighbours of queries over every live row of a <see cref="VectorStore"/>, at the
 /// speed of the hardware. A batch is computed as blocked matrix products: ‖q‖² + ‖x‖² − 2 q·x (or
 /// 1 − q·x for cosine) over blocks of rows that stay in cache while tiles of four queries pass over
-/// them (<see cref="VectorKernels.Dot4x2"/>), each query keeping a bounded top-k; the k found are then
+/// them (<see cref="VectorKernels.Dot4x4"/>), each query keeping a bounded top-k; the k found are then
 /// re-ranked by their exact distances (the expansion loses precision near zero). A query or two is
 /// streamed once over the rows instead, the rows split into ranges across cores.
 /// </summary>
@@ -17,24 +17,49 @@ public static class ExactScan
 
     /// <summary>Searches <paramref name="queries"/> (n×d) like <see cref="IVectorIndex.Search"/>.</summary>
     public static SearchStats Search(VectorStore store, ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
-        SearchFilter? filter = null)
+        SearchParameters? parameters = null)
+    {
+        IndexArguments.CheckSearch(store.Dimension, queries, k, distances, ids);
+        return Search(store, Prepare(store, queries), k, distances, ids, parameters);
+    }
+
+    /// <summary>
+    /// Queries as <paramref name="store"/> compares rows, padded to whole tiles, with their squared
+    /// norms: prepared once for many scans of the same queries (k-means assigns the same points
+    /// every iteration).
+    /// </summary>
+    public static PreparedQueries Prepare(VectorStore store, ReadOnlySpan<float> queries)
     {
         int d = store.Dimension;
-        int n = IndexArguments.CheckSearch(d, queries, k, distances, ids);
+        int n = queries.Length / d;
+        var tiles = PreparedTiles(store, queries, n);
+        var norms = new float[n];
+        for (int q = 0; q < n; q++) norms[q] = VectorKernels.Dot(tiles.AsSpan(q * d, d), tiles.AsSpan(q * d, d));
+        return new PreparedQueries(n, tiles, norms);
+    }
+
+    /// <summary>Searches queries prepared by <see cref="Prepare"/> (for a store of the same dimension and metric).</summary>
+    public static SearchStats Search(VectorStore store, PreparedQueries queries, int k, Span<float> distances, Span<long> ids,
+        SearchParameters? parameters = null)
+    {
+        var filter = parameters?.Filter;
+        int d = store.Dimension;
+        int n = queries.Count;
+        var prepared = queries.Tiles;
+        var norms = queries.SquaredNorms;
         long live = store.Count;
         int rows = store.RowCount;
-        int workers = Environment.ProcessorCount;
-        var prepared = PreparedTiles(store, queries, n);
-        var norms = new float[n];
-        for (int q = 0; q < n; q++) norms[q] = VectorKernels.Dot(prepared.AsSpan(q * d, d), prepared.AsSpan(q * d, d));
+        var parallelism = SearchParameters.Parallelism(parameters);
+        int workers = parallelism.MaxDegreeOfParallelism > 0 ? parallelism.MaxDegreeOfParallelism : Environment.ProcessorCount;
 
         bool batched = n >= TileQueries;
-        int chunks = batched ? (n + ChunkQueries - 1) / ChunkQueries : n;
-        int chunkSize = batched ? ChunkQueries : 1;
-        int ranges = Math.Clamp((2 * workers + chunks - 1) / chunks, 1, Math.Max(1, rows / MinRowsPerRange));
+        // Chunks of whole tiles, small enough that every core gets several (a batch of 200 is not split 64/64/64/8).
+        int chunkSize = batched ? Math.Clamp(n / (4 * workers) / TileQueries * TileQueries, TileQueries, ChunkQueries) : 1;
+        int chunks = (n + chunkSize - 1) / chunkSize;
+        int ranges = workers == 1 ? 1 : Math.Clamp(((2 * workers) + chunks - 1) / chunks, 1, Math.Max(1, rows / MinRowsPerRange));
         int rowsPerRange = (rows + ranges - 1) / Math.Max(1, ranges);
         var collectors = new TopKCollector[ranges][];
-        Parallel.For(0, chunks * ranges, task =>
+        Parallel.For(0, chunks * ranges, parallelism, task =>
         {
             int chunk = task / ranges, range = task % ranges;
             int firstQuery = chunk * chunkSize, count = Math.Min(chunkSize, n - firstQuery);
@@ -89,30 +114,46 @@ public static class ExactScan
         int firstRow, int endRow, TopKCollector[] tops)
     {
         int d = store.Dimension;
-        int block = Math.Max(2, BlockBytes / (d * sizeof(float))) & ~1;
-        Span<float> dots = stackalloc float[2 * TileQueries];
+        int block = Math.Max(4, BlockBytes / (d * sizeof(float))) & ~3;
+        bool l2 = store.Metric == DistanceMetric.L2;
+        Span<float> dots = stackalloc float[4 * TileQueries];
+        // Per block, what every tile needs of its rows: ids (−1 when removed), ‖x‖² (L2) or the dot scale (cosine).
+        var ids = new long[block];
+        var rowTerms = new float[block];
+        var thresholds = new float[count];
+        for (int q = 0; q < count; q++) thresholds[q] = float.PositiveInfinity;
         for (int blockStart = firstRow; blockStart < endRow; blockStart += block)
         {
             int blockEnd = Math.Min(endRow, blockStart + block);
+            for (int r = blockStart; r < blockEnd; r++)
+            {
+                ids[r - blockStart] = store.IsRemoved(r) ? -1 : store.IdOf(r);
+                rowTerms[r - blockStart] = l2 ? store.SquaredNorm(r) : store.DotScale(r);
+            }
             for (int tile = 0; tile < count; tile += TileQueries)
             {
                 int q0 = firstQuery + tile;
                 var tileQueries = prepared.AsSpan(q0 * d, TileQueries * d);
                 int valid = Math.Min(TileQueries, count - tile);
-                for (int row = blockStart; row < blockEnd; row += 2)
+                for (int row = blockStart; row < blockEnd; row += 4)
                 {
-                    int second = Math.Min(row + 1, blockEnd - 1);
-                    VectorKernels.Dot4x2(tileQueries, store.KernelRow(row), store.KernelRow(second), dots);
-                    for (int r = row; r <= second; r++)
+                    // A short last group repeats its last row (computed, not offered twice).
+                    int last = Math.Min(row + 3, blockEnd - 1);
+                    VectorKernels.Dot4x4(tileQueries, store.KernelRow(row), store.KernelRow(Math.Min(row + 1, last)),
+                        store.KernelRow(Math.Min(row + 2, last)), store.KernelRow(last), dots);
+                    for (int r = row; r <= last; r++)
                     {
-                        if (store.IsRemoved(r)) continue;
-                        long id = store.IdOf(r);
+                        long id = ids[r - blockStart];
+                        if (id < 0) continue;
+                        float term = rowTerms[r - blockStart];
                         int column = r - row;
                         for (int q = 0; q < valid; q++)
                         {
+                            float dot = dots[(4 * q) + column];
+                            float distance = l2 ? Math.Max(0, norms[q0 + q] + term - (2 * dot)) : 1f - (dot * term);
+                            if (distance > thresholds[tile + q]) continue;
                             var top = tops[tile + q];
-                            float distance = store.RankingDistanceFromDot(norms[q0 + q], dots[(2 * q) + column], r);
-                            if (distance <= top.Threshold) top.Offer(distance, id);
+                            if (top.Offer(distance, id)) thresholds[tile + q] = top.Threshold;
                         }
                     }
                 }
@@ -141,3 +182,6 @@ public static class ExactScan
         }
     }
 }
+
+/// <summary>Queries ready for <see cref="ExactScan"/>: n prepared rows padded to whole tiles of four, and their squared norms.</summary>
+public sealed record PreparedQueries(int Count, float[] Tiles, float[] SquaredNorms);

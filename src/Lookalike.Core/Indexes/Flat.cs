@@ -35,7 +35,7 @@ public sealed class Flat : StoredVectorIndex
     /// <inheritdoc/>
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null) =>
-        ExactScan.Search(Store, queries, k, distances, ids, parameters?.Filter);
+        ExactScan.Search(Store, queries, k, distances, ids, parameters);
 
     /// <inheritdoc/>
     public override IVectorIndex CloneEmpty() => new Flat(Dimension, Metric);

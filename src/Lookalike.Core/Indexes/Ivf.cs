@@ -23,6 +23,9 @@ public sealed class Ivf : StoredVectorIndex
     /// <summary>The type name in specs and serialized files.</summary>
     public const string TypeName = "Ivf";
 
+    /// <summary>Lloyd iterations of training (faiss's IVF default).</summary>
+    public const int Iterations = 10;
+
     private readonly List<int>[] _lists;
     private KMeansResult? _clusters;
 
@@ -58,7 +61,7 @@ public sealed class Ivf : StoredVectorIndex
     public override void Train(ReadOnlySpan<float> vectors)
     {
         IndexArguments.RowCount(vectors, Dimension, "the training vectors");
-        UseClusters(KMeans.Fit(Distances.Prepared(vectors, Dimension, Metric), Dimension, Lists, seed: Options.Seed));
+        UseClusters(KMeans.Fit(Distances.Prepared(vectors, Dimension, Metric), Dimension, Lists, Iterations, Options.Seed));
     }
 
     /// <summary>Adopts <paramref name="clusters"/> and files every live row under its nearest centroid.</summary>
@@ -66,18 +69,28 @@ public sealed class Ivf : StoredVectorIndex
     {
         _clusters = clusters;
         foreach (var list in _lists) list.Clear();
-        for (int row = 0; row < Store.RowCount; row++)
+        FileRows(0, skipRemoved: true);
+    }
+
+    /// <summary>Files rows from <paramref name="first"/> on under their nearest centroids, found in one blocked scan.</summary>
+    private void FileRows(int first, bool skipRemoved)
+    {
+        int count = Store.RowCount - first;
+        if (count <= 0) return;
+        var rows = new float[(long)count * Dimension];
+        for (int i = 0; i < count; i++) Store.Row(first + i, rows.AsSpan(i * Dimension, Dimension)).CopyTo(rows.AsSpan(i * Dimension, Dimension));
+        var nearest = _clusters!.NearestOfEach(rows);
+        for (int i = 0; i < count; i++)
         {
-            if (!Store.IsRemoved(row)) _lists[clusters.Nearest(Store.Row(row))].Add(row);
+            if (!skipRemoved || !Store.IsRemoved(first + i)) _lists[nearest[i]].Add(first + i);
         }
     }
 
     /// <inheritdoc/>
     public override void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
     {
-        var clusters = _clusters ?? throw new LookalikeException("Train the Ivf index (k-means) before adding vectors.");
-        int first = Store.Add(vectors, ids);
-        for (int row = first; row < Store.RowCount; row++) _lists[clusters.Nearest(Store.Row(row))].Add(row);
+        if (_clusters is null) throw new LookalikeException("Train the Ivf index (k-means) before adding vectors.");
+        FileRows(Store.Add(vectors, ids), skipRemoved: false);
     }
 
     /// <inheritdoc/>

@@ -47,7 +47,7 @@ public static unsafe class ParallelSearch
         fixed (long* idPointer = ids)
         {
             nint q0 = (nint)queryPointer, d0 = (nint)distancePointer, i0 = (nint)idPointer;
-            Parallel.For(0, n, () => (Top: new TopKCollector(k, filter), Buffer: new float[dimension]),
+            Parallel.For(0, n, SearchParameters.Parallelism(parameters), () => (Top: new TopKCollector(k, filter), Buffer: new float[dimension]),
                 (q, _, local) =>
                 {
                     var query = new ReadOnlySpan<float>((float*)q0 + ((long)q * dimension), dimension);

@@ -8,6 +8,13 @@ public class SearchParameters
 {
     /// <summary>Which ids may be returned (all when null).</summary>
     public SearchFilter? Filter { get; init; }
+
+    /// <summary>At most this many threads for this search (all cores when null): 1 measures one core.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The <see cref="ParallelOptions"/> of <see cref="Threads"/>.</summary>
+    public static ParallelOptions Parallelism(SearchParameters? parameters) =>
+        new() { MaxDegreeOfParallelism = parameters?.Threads is > 0 and var threads ? threads : -1 };
 }
 
 /// <summary>What one <see cref="IVectorIndex.Search"/> call cost, summed over its queries.</summary>

@@ -183,14 +183,20 @@ public sealed class VectorStore
     /// <summary>What a dot product with <see cref="KernelRow"/> is multiplied by (the inverse norm of a shared cosine row, else 1).</summary>
     public float DotScale(int row) => _rows is null && Metric == DistanceMetric.Cosine ? _inverseNorms[row] : 1f;
 
-    /// <summary>
-    /// <see cref="RankingDistance"/> from a query's dot product with <see cref="KernelRow"/>:
-    /// ‖q‖² + ‖x‖² − 2 q·x for L2, 1 − scaled dot for cosine.
-    /// </summary>
-    public float RankingDistanceFromDot(float querySquaredNorm, float dot, int row) =>
-        Metric == DistanceMetric.L2
-            ? Math.Max(0, querySquaredNorm + _squaredNorms[row] - (2 * dot))
-            : 1f - (dot * DotScale(row));
+    /// <summary>Hints the processor to load the start of a row into cache (a no-op without SSE).</summary>
+    public unsafe void Prefetch(int row)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        var span = KernelRow(row);
+        fixed (float* start = span)
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(start);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + 16);
+        }
+    }
+
+    /// <summary>‖x‖² of a row as the blocked kernels read it (L2 stores; 0 otherwise).</summary>
+    public float SquaredNorm(int row) => Metric == DistanceMetric.L2 ? _squaredNorms[row] : 0f;
 
     /// <summary>Writes ids and removal marks, and the rows themselves unless they are shared.</summary>
     public void WriteTo(BinaryWriter writer)

@@ -30,6 +30,18 @@ public sealed class VectorKernelsTests
             Assert.Equal(Dot(q, 4), dots[2 * q], 1e-3 * Math.Sqrt(d));
             Assert.Equal(Dot(q, 5), dots[(2 * q) + 1], 1e-3 * Math.Sqrt(d));
         }
+        float[] y = RandomVectors.Gaussian(4, d, seed: d + 1);
+        var block = new float[16];
+        VectorKernels.Dot4x4(x.AsSpan(0, 4 * d), y.AsSpan(0, d), y.AsSpan(d, d), y.AsSpan(2 * d, d), y.AsSpan(3 * d, d), block);
+        for (int q = 0; q < 4; q++)
+        {
+            for (int r = 0; r < 4; r++)
+            {
+                double expected = 0;
+                for (int j = 0; j < d; j++) expected += (double)x[(q * d) + j] * y[(r * d) + j];
+                Assert.Equal(expected, block[(4 * q) + r], 1e-3 * Math.Sqrt(d));
+            }
+        }
     }
 
     [Fact]

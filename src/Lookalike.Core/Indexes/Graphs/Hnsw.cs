@@ -234,18 +234,24 @@ public sealed partial class Hnsw : StoredVectorIndex
         links.CopyTo(slot[1..]);
     }
 
-    /// <summary>Copies a node's links into <paramref name="into"/> (under its lock while building in parallel); returns how many.</summary>
-    private int CopyLinks(int row, int layer, int[] into)
+    /// <summary>
+    /// A node's links: the slot itself, or while the graph is built in parallel a copy taken under
+    /// the node's lock (into the scratch's buffer).
+    /// </summary>
+    private ReadOnlySpan<int> Neighbours(int row, int layer, HnswScratch scratch)
     {
-        if (!_locking) return Copy(Slot(row, layer), into);
-        lock (Stripe(row)) return Copy(Slot(row, layer), into);
-    }
-
-    private static int Copy(Span<int> slot, int[] into)
-    {
-        int count = slot[0];
-        slot.Slice(1, count).CopyTo(into);
-        return count;
+        if (!_locking)
+        {
+            var slot = Slot(row, layer);
+            return slot.Slice(1, slot[0]);
+        }
+        lock (Stripe(row))
+        {
+            var slot = Slot(row, layer);
+            int count = slot[0];
+            slot.Slice(1, count).CopyTo(scratch.Links);
+            return scratch.Links.AsSpan(0, count);
+        }
     }
 
     private HnswScratch Rent() => _scratch.TryTake(out var scratch) ? scratch : new HnswScratch(Dimension, 2 * M);
@@ -256,10 +262,8 @@ public sealed partial class Hnsw : StoredVectorIndex
         for (bool moved = true; moved;)
         {
             moved = false;
-            int count = CopyLinks(current, layer, scratch.Links);
-            for (int i = 0; i < count; i++)
+            foreach (int neighbour in Neighbours(current, layer, scratch))
             {
-                int neighbour = scratch.Links[i];
                 float d = Store.RankingDistance(query, neighbour);
                 computed++;
                 if (d < distance)
@@ -297,10 +301,12 @@ public sealed partial class Hnsw : StoredVectorIndex
             if (distance > bound && (results.Count == ef || filter is null)) break;
             int current = candidates.TopRow;
             candidates.Pop();
-            int count = CopyLinks(current, layer, scratch.Links);
-            for (int i = 0; i < count; i++)
+            var neighbours = Neighbours(current, layer, scratch);
+            for (int i = 0; i < neighbours.Length; i++)
             {
-                int neighbour = scratch.Links[i];
+                int neighbour = neighbours[i];
+                // Ask for the next neighbour's vector while this one is compared (hnswlib's _mm_prefetch).
+                if (i + 1 < neighbours.Length) Store.Prefetch(neighbours[i + 1]);
                 if (!visited.Add(neighbour)) continue;
                 float d = Store.RankingDistance(query, neighbour);
                 computed++;
