@@ -1,5 +1,5 @@
-using Lookalike.IO;
 using Lookalike.Indexes;
+using Lookalike.IO;
 
 namespace Lookalike.Ann;
 

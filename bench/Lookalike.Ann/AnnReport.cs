@@ -13,9 +13,18 @@ internal static class AnnReport
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "ann.json"), JsonSerializer.Serialize(rows.Select(r => new
         {
-            dataset = r.Dataset, tool = r.Tool, index = r.Index, family = r.Family, @params = r.Params, recall10 = r.Recall10,
-            qps_1thread = r.Qps1Thread, qps_all_threads = r.QpsAllThreads, build_s = r.BuildSeconds, bytes_per_vector = r.BytesPerVector,
-            distances_per_query = r.DistancesPerQuery, rounds = r.Rounds,
+            dataset = r.Dataset,
+            tool = r.Tool,
+            index = r.Index,
+            family = r.Family,
+            @params = r.Params,
+            recall10 = r.Recall10,
+            qps_1thread = r.Qps1Thread,
+            qps_all_threads = r.QpsAllThreads,
+            build_s = r.BuildSeconds,
+            bytes_per_vector = r.BytesPerVector,
+            distances_per_query = r.DistancesPerQuery,
+            rounds = r.Rounds,
         }), new JsonSerializerOptions { WriteIndented = true }));
         var md = new StringBuilder(header).AppendLine();
         foreach (var dataset in rows.GroupBy(r => r.Dataset))
