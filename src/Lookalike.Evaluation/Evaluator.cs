@@ -36,38 +36,64 @@ public static class Evaluator
 
         progress?.Report(new ProgressUpdate("Exact ground truth", 0, queries.Count));
         var (exactIds, fullAp) = GroundTruth(database, queries, options.Metric, depth, classSizes, ids);
-        var results = new List<IndexEvaluation>();
-        foreach (string spec in options.IndexSpecs)
+        var registry = options.Indexes ?? IndexRegistry.Builtin;
+        // Settings that differ only in search-time parameters (nprobe, probes, efSearch) share one build.
+        var splits = options.IndexSpecs.Select(registry.SplitSearchTime).ToList();
+        var results = new IndexEvaluation?[options.IndexSpecs.Count];
+        foreach (var group in Enumerable.Range(0, splits.Count).GroupBy(i => splits[i].BuildKey))
         {
             var clock = Stopwatch.StartNew();
-            using var index = (options.Indexes ?? IndexRegistry.Builtin).Create(database.Dimension, spec, options.Metric);
+            using var index = registry.Create(database.Dimension, options.IndexSpecs[group.First()], options.Metric);
             if (!index.IsTrained) index.Train(database.Vectors);
             index.Add(database.Vectors, ids);
             double build = clock.Elapsed.TotalSeconds;
-            bool exact = index is Flat;
-
-            var found = new long[queries.Count * depth];
-            var distances = new float[queries.Count * depth];
-            var latencies = new double[queries.Count];
-            var stats = new SearchStats[queries.Count];
-            for (int q = 0; q < queries.Count; q++)
+            foreach (int i in group)
             {
-                var timer = Stopwatch.StartNew();
-                stats[q] = index.Search(queries.Row(q), depth, distances.AsSpan(q * depth, depth), found.AsSpan(q * depth, depth));
-                latencies[q] = timer.Elapsed.TotalMilliseconds;
-                progress?.Report(new ProgressUpdate($"Searching {index.Spec}", q + 1, queries.Count));
+                var parameters = i == group.First() ? null : splits[i].Parameters;
+                string spec = i == group.First() ? index.Spec : NormalizedSpec(registry, database.Dimension, options.IndexSpecs[i], options.Metric);
+                results[i] = Measure(index, spec, parameters, build, database, queries, options, depth, classSizes, exactIds, fullAp, progress);
             }
-            var perQuery = Enumerable.Range(0, queries.Count).Select(q => Measure(q, database, queries, options, depth, classSizes,
-                found.AsSpan(q * depth, depth), distances.AsSpan(q * depth, depth), exactIds.AsSpan(q * depth, depth),
-                exact ? fullAp[q] : null, stats[q])).ToList();
-            var perClass = Enumerable.Range(0, queries.Count).GroupBy(q => queries.Labels[q] ?? "(none)")
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => Aggregate(g.Select(q => perQuery[q]).ToList(), exact));
-            results.Add(new IndexEvaluation(index.Spec, build, RetrievalMetrics.Percentile(latencies, 0.5), RetrievalMetrics.Percentile(latencies, 0.95),
-                stats.Average(s => (double)s.CandidatesVisited) / database.Count, Aggregate(perQuery, exact), perClass));
         }
         return new EvaluationReport(database.Source, queries.Source, database.Count - distractors, distractors, queries.Count, database.Dimension,
-            options.Metric.Name(), options.K, results);
+            options.Metric.Name(), options.K, [.. results.Select(r => r!)]);
+    }
+
+    private static string NormalizedSpec(IndexRegistry registry, int dimension, string spec, DistanceMetric metric)
+    {
+        using var shape = registry.Create(dimension, spec, metric);
+        return shape.Spec;
+    }
+
+    /// <summary>Searches every query one at a time on one thread (latencies, q/s), then all at once on all cores (q/s), and scores the results.</summary>
+    private static IndexEvaluation Measure(IVectorIndex index, string spec, SearchParameters? parameters, double build, LabeledVectors database,
+        LabeledVectors queries, EvaluationOptions options, int depth, Dictionary<string, int> classSizes, long[] exactIds, double[] fullAp,
+        IProgress<ProgressUpdate>? progress)
+    {
+        bool exact = index is Flat;
+        var found = new long[queries.Count * depth];
+        var distances = new float[queries.Count * depth];
+        var latencies = new double[queries.Count];
+        var stats = new SearchStats[queries.Count];
+        var oneThread = (parameters ?? new SearchParameters()).WithThreads(1);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            var timer = Stopwatch.StartNew();
+            stats[q] = index.Search(queries.Row(q), depth, distances.AsSpan(q * depth, depth), found.AsSpan(q * depth, depth), oneThread);
+            latencies[q] = timer.Elapsed.TotalMilliseconds;
+            progress?.Report(new ProgressUpdate($"Searching {spec}", q + 1, queries.Count));
+        }
+        var batch = Stopwatch.StartNew();
+        index.Search(queries.Vectors, depth, new float[queries.Count * depth], new long[queries.Count * depth], parameters);
+        double allCores = queries.Count / Math.Max(batch.Elapsed.TotalSeconds, 1e-9);
+        var perQuery = Enumerable.Range(0, queries.Count).Select(q => Measure(q, database, queries, options, depth, classSizes,
+            found.AsSpan(q * depth, depth), distances.AsSpan(q * depth, depth), exactIds.AsSpan(q * depth, depth),
+            exact ? fullAp[q] : null, stats[q])).ToList();
+        var perClass = Enumerable.Range(0, queries.Count).GroupBy(q => queries.Labels[q] ?? "(none)")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Aggregate(g.Select(q => perQuery[q]).ToList(), exact));
+        return new IndexEvaluation(spec, build, RetrievalMetrics.Percentile(latencies, 0.5), RetrievalMetrics.Percentile(latencies, 0.95),
+            stats.Average(s => (double)s.CandidatesVisited) / database.Count, Aggregate(perQuery, exact), perClass,
+            queries.Count / Math.Max(latencies.Sum() / 1000, 1e-9), allCores);
     }
 
     private sealed record QueryMeasures(double ApAtK, double? ApFull, bool HasRelevant, double P10, double P50, bool Top1, bool Top5,

@@ -40,7 +40,8 @@ internal static class CommonOptions
     public static Option<string[]> PersistedIndexes() => new("--index")
     {
         Description = "Index spec to build after indexing and save with the collection, so searches load it instead of training " +
-            "(repeat for several; the first is a new collection's default), e.g. \"Ivf(lists=256,nprobe=8)\".",
+            "(repeat for several; the first is a new collection's default), e.g. \"Ivf(lists=256,nprobe=8)\". " +
+            $"Without one, a collection that has no saved index gets {HnswOptions.DefaultSpec}.",
         AllowMultipleArgumentsPerToken = false,
     };
 

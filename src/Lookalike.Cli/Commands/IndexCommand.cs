@@ -84,10 +84,13 @@ internal static class IndexCommand
         return command;
     }
 
-    /// <summary>Builds the indexes named (and brings those saved before up to date), with progress; nothing when there are none.</summary>
+    /// <summary>
+    /// Builds the indexes named (and brings those saved before up to date), with progress; a
+    /// collection with none saved and none named gets the default approximate index (<see cref="HnswOptions.DefaultSpec"/>).
+    /// </summary>
     public static async Task SaveIndexesAsync(CliContext context, ImageCollection store, string[] specs, CancellationToken cancellationToken)
     {
-        if (specs.Length == 0 && store.Info.Indexes.Count == 0) return;
+        if (specs.Length == 0 && store.Info.Indexes.Count == 0) specs = [HnswOptions.DefaultSpec];
         await ConsoleProgress.RunAsync(context, "Indexes",
             progress => Task.Run(() => store.SaveIndexesAsync(specs, progress: progress, cancellationToken: cancellationToken).AsTask(), cancellationToken));
     }

@@ -21,7 +21,7 @@ internal static class ServeCommand
         };
         var approximate = new Option<string?>("--approximate-index")
         {
-            Description = "Index spec behind the page's \"approximate\" choice (default: the collection's index, else an LSH setting for its metric).",
+            Description = "Index spec behind the page's \"approximate\" choice (default: the collection's index, else its first saved approximate index, else Hnsw).",
         };
         var uploads = new Option<bool>("--allow-uploads-to-collection")
         {

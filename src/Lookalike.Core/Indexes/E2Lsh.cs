@@ -225,4 +225,5 @@ public sealed record E2LshOptions
 
 /// <summary>The <see cref="E2Lsh"/> type.</summary>
 public sealed class E2LshDescriptor() : OptionsIndexDescriptor<E2LshOptions>(E2Lsh.TypeName, E2LshOptions.Parse,
-    (dimension, metric, options, vectors) => new E2Lsh(dimension, metric, options, vectors), E2Lsh.ReadFrom);
+    (dimension, metric, options, vectors) => new E2Lsh(dimension, metric, options, vectors), E2Lsh.ReadFrom,
+    searchTime: (["probes"], options => new LshSearchParameters { Probes = options.Probes }));

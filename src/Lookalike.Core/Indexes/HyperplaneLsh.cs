@@ -195,4 +195,5 @@ public sealed record HyperplaneLshOptions
 
 /// <summary>The <see cref="HyperplaneLsh"/> type.</summary>
 public sealed class HyperplaneLshDescriptor() : OptionsIndexDescriptor<HyperplaneLshOptions>(HyperplaneLsh.TypeName, HyperplaneLshOptions.Parse,
-    (dimension, metric, options, vectors) => new HyperplaneLsh(dimension, metric, options, vectors), HyperplaneLsh.ReadFrom);
+    (dimension, metric, options, vectors) => new HyperplaneLsh(dimension, metric, options, vectors), HyperplaneLsh.ReadFrom,
+    searchTime: (["radius"], options => new LshSearchParameters { Probes = options.Radius }));

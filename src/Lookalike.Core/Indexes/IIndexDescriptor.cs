@@ -15,6 +15,12 @@ public interface IIndexDescriptor
 
     /// <summary>Reads the state that the index's <see cref="IVectorIndex.WriteTo"/> wrote.</summary>
     IVectorIndex Read(BinaryReader reader, IndexReading reading);
+
+    /// <summary>The spec parameters (lower case) that only steer searching, e.g. nprobe: indexes differing only in them are built alike.</summary>
+    IReadOnlyCollection<string> SearchTimeParameters => [];
+
+    /// <summary>The search parameters a component's search-time values stand for (null when the type has none).</summary>
+    SearchParameters? SearchParametersOf(IndexSpecComponent component) => null;
 }
 
 /// <summary>What a descriptor needs to create an index.</summary>
@@ -59,12 +65,19 @@ public sealed record IndexReading(int Dimension, DistanceMetric Metric, IVectorS
 /// <param name="create">Builds an empty index.</param>
 /// <param name="read">Reads a saved index.</param>
 /// <param name="flatStorage">Whether a trailing <c>Flat</c> is accepted.</param>
+/// <param name="searchTime">The search-time parameters and the search parameters options stand for, when the type has any.</param>
 public class OptionsIndexDescriptor<TOptions>(string name, Func<IndexSpecComponent, TOptions> parse,
     Func<int, DistanceMetric, TOptions, IVectorSource?, IVectorIndex> create, Func<BinaryReader, IndexReading, IVectorIndex> read,
-    bool flatStorage = false) : IIndexDescriptor
+    bool flatStorage = false, (string[] Names, Func<TOptions, SearchParameters> Parameters)? searchTime = null) : IIndexDescriptor
 {
     /// <inheritdoc/>
     public string Name => name;
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> SearchTimeParameters => searchTime?.Names ?? [];
+
+    /// <inheritdoc/>
+    public SearchParameters? SearchParametersOf(IndexSpecComponent component) => searchTime?.Parameters(parse(component));
 
     /// <inheritdoc/>
     public IVectorIndex Create(IndexCreation creation)

@@ -28,6 +28,7 @@ public sealed partial class IndexRegistry
     /// <summary>The types of this library: Flat, E2Lsh, HyperplaneLsh, Ivf, Pca and Hnsw.</summary>
     public static IndexRegistry Builtin { get; } = new IndexRegistry([
         new FlatDescriptor(), new E2LshDescriptor(), new HyperplaneLshDescriptor(), new IvfDescriptor(), new PcaDescriptor(), new HnswDescriptor(),
+        new Quantization.SqDescriptor(),
     ]);
 
     /// <summary>This registry plus <paramref name="descriptors"/> (a name given again replaces the earlier type).</summary>
@@ -57,6 +58,28 @@ public sealed partial class IndexRegistry
         var descriptor = Find(chain[0].Name)
             ?? throw new LookalikeException($"Unknown index type '{chain[0].Name}'; known types: {string.Join(", ", KnownTypes.Order())}.");
         return descriptor.Create(new IndexCreation(dimension, metric, chain[0], chain.Skip(1).ToList(), vectors, this));
+    }
+
+    /// <summary>
+    /// Splits a spec into what must be built and what only steers searching: a build key (the chain
+    /// with its search-time parameters left out, so <c>Ivf(lists=256,nprobe=4)</c> and
+    /// <c>Ivf(lists=256,nprobe=16)</c> share one) and the search parameters of the last component
+    /// that has any (an index built from one spec searches as another with them).
+    /// </summary>
+    public (string BuildKey, SearchParameters? Parameters) SplitSearchTime(string spec)
+    {
+        var chain = IndexSpecComponent.ParseChain(spec).Select(Expand).ToList();
+        SearchParameters? parameters = null;
+        var key = new List<string>();
+        foreach (var component in chain)
+        {
+            var descriptor = Find(component.Name);
+            var searchTime = descriptor?.SearchTimeParameters ?? [];
+            parameters = descriptor?.SearchParametersOf(component) ?? parameters;
+            var kept = component.Parameters.Where(p => !searchTime.Contains(p.Key.ToLowerInvariant())).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase);
+            key.Add($"{component.Name.ToLowerInvariant()}({string.Join(",", kept.Select(p => $"{p.Key.ToLowerInvariant()}={p.Value}"))})");
+        }
+        return (string.Join(",", key), parameters);
     }
 
     /// <summary>Throws unless <paramref name="spec"/> is a valid spec for <paramref name="dimension"/>-d vectors.</summary>
@@ -118,9 +141,16 @@ public sealed partial class IndexRegistry
         return end < 0 ? index.Spec : index.Spec[..end];
     }
 
-    /// <summary>faiss's short forms: PCA64 → Pca(dims=64), IVF256 → Ivf(lists=256).</summary>
+    /// <summary>faiss's short forms: PCA64 → Pca(dims=64), IVF256 → Ivf(lists=256), SQ8 → Sq(storage=sq8), SQfp16 → Sq(storage=f16).</summary>
     private static IndexSpecComponent Expand(IndexSpecComponent component)
     {
+        if (component.Name.Equals("SQ8", StringComparison.OrdinalIgnoreCase) || component.Name.Equals("SQfp16", StringComparison.OrdinalIgnoreCase))
+        {
+            return new IndexSpecComponent(Quantization.Sq.TypeName, new Dictionary<string, string>(component.Parameters, StringComparer.OrdinalIgnoreCase)
+            {
+                ["storage"] = component.Name.Equals("SQ8", StringComparison.OrdinalIgnoreCase) ? "sq8" : "f16",
+            });
+        }
         var match = ShortForm().Match(component.Name);
         if (!match.Success) return component;
         bool pca = match.Groups["kind"].Value.Equals("PCA", StringComparison.OrdinalIgnoreCase);

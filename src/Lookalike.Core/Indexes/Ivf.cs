@@ -223,4 +223,5 @@ public sealed record IvfOptions
 
 /// <summary>The <see cref="Ivf"/> type (a trailing <c>Flat</c>, as in faiss's <c>IVF256,Flat</c>, names its storage).</summary>
 public sealed class IvfDescriptor() : OptionsIndexDescriptor<IvfOptions>(Ivf.TypeName, IvfOptions.Parse,
-    (dimension, metric, options, vectors) => new Ivf(dimension, metric, options, vectors), Ivf.ReadFrom, flatStorage: true);
+    (dimension, metric, options, vectors) => new Ivf(dimension, metric, options, vectors), Ivf.ReadFrom, flatStorage: true,
+    searchTime: (["nprobe"], options => new IvfSearchParameters { NProbe = options.NProbe }));

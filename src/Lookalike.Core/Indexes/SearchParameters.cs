@@ -9,8 +9,18 @@ public class SearchParameters
     /// <summary>Which ids may be returned (all when null).</summary>
     public SearchFilter? Filter { get; init; }
 
+    private int? _threads;
+
     /// <summary>At most this many threads for this search (all cores when null): 1 measures one core.</summary>
-    public int? Threads { get; init; }
+    public int? Threads { get => _threads; init => _threads = value; }
+
+    /// <summary>A copy of these parameters (of the same type) with <see cref="Threads"/> set.</summary>
+    public SearchParameters WithThreads(int? threads)
+    {
+        var copy = (SearchParameters)MemberwiseClone();
+        copy._threads = threads;
+        return copy;
+    }
 
     /// <summary>The <see cref="ParallelOptions"/> of <see cref="Threads"/>.</summary>
     public static ParallelOptions Parallelism(SearchParameters? parameters) =>

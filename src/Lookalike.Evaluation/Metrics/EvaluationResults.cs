@@ -27,8 +27,10 @@ public sealed record MetricSet(int Queries, int QueriesWithoutRelevant, double M
 /// <param name="VisitedShare">Mean visited candidates as a share of the database.</param>
 /// <param name="Overall">All queries.</param>
 /// <param name="PerClass">Per query class.</param>
+/// <param name="QueriesPerSecond">Measured: queries one at a time on one thread, over their total time.</param>
+/// <param name="QueriesPerSecondAllCores">Measured: every query in one call on all cores.</param>
 public sealed record IndexEvaluation(string Spec, double BuildSeconds, double LatencyP50Ms, double LatencyP95Ms, double VisitedShare,
-    MetricSet Overall, IReadOnlyDictionary<string, MetricSet> PerClass);
+    MetricSet Overall, IReadOnlyDictionary<string, MetricSet> PerClass, double QueriesPerSecond = 0, double QueriesPerSecondAllCores = 0);
 
 /// <summary>A whole evaluation run.</summary>
 public sealed record EvaluationReport(string Database, string QuerySet, int DatabaseCount, int DistractorCount, int QueryCount,

@@ -35,14 +35,14 @@ public static class SweepReportWriter
             $"queries: {sweep.QuerySet} ({sweep.QueryCount}); {sweep.Metric}, k = {sweep.K}; {sweep.Rows.Count} settings.");
         text.AppendLine();
         text.AppendLine(distractors
-            ? $"| index | mAP@{sweep.K} | mAP@{sweep.K} without distractors | mP@10 | recall@10 | visited % | p50 ms | queries/s | build s |"
-            : $"| index | mAP@{sweep.K} | mP@10 | recall@10 | visited % | p50 ms | queries/s | build s |");
-        text.AppendLine(distractors ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|");
+            ? $"| index | mAP@{sweep.K} | mAP@{sweep.K} without distractors | mP@10 | recall@10 | visited % | p50 ms | queries/s 1 thread | queries/s all cores | build s |"
+            : $"| index | mAP@{sweep.K} | mP@10 | recall@10 | visited % | p50 ms | queries/s 1 thread | queries/s all cores | build s |");
+        text.AppendLine(distractors ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in sweep.Rows)
         {
             string without = distractors ? string.Create(c, $" {r.MapWithoutDistractors:F4} |") : "";
             text.AppendLine(c,
-                $"| {r.Spec}{(r.Exact ? " (exact)" : "")} | {r.Map:F4} |{without} {r.PrecisionAt10:F4} | {r.RecallAt10:F4} | {r.VisitedPercent:F2} | {r.LatencyP50Ms:F3} | {r.QueriesPerSecond:F0} | {r.BuildSeconds:F2} |");
+                $"| {r.Spec}{(r.Exact ? " (exact)" : "")} | {r.Map:F4} |{without} {r.PrecisionAt10:F4} | {r.RecallAt10:F4} | {r.VisitedPercent:F2} | {r.LatencyP50Ms:F3} | {r.QueriesPerSecond:F0} | {r.QueriesPerSecondAllCores:F0} | {r.BuildSeconds:F2} |");
         }
         return text.ToString();
     }
@@ -59,11 +59,11 @@ public static class SweepReportWriter
         html.AppendLine(c, $"<h1>Sweep</h1><p>Database: {E(sweep.Database)} ({sweep.DatabaseCount} labelled + {sweep.DistractorCount} distractors); " +
             $"queries: {E(sweep.QuerySet)} ({sweep.QueryCount}); {E(sweep.Metric)}, k = {sweep.K}.</p>");
         if (picked is not null) html.AppendLine(c, $"<p><strong>Picked:</strong> {E(picked)}</p>");
-        html.AppendLine(c, $"<table><thead><tr><th>index</th><th>mAP@{sweep.K}</th><th>without distractors</th><th>mP@10</th><th>recall@10</th><th>visited %</th><th>p50 ms</th><th>queries/s</th></tr></thead><tbody>");
+        html.AppendLine(c, $"<table><thead><tr><th>index</th><th>mAP@{sweep.K}</th><th>without distractors</th><th>mP@10</th><th>recall@10</th><th>visited %</th><th>p50 ms</th><th>queries/s 1 thread</th><th>queries/s all cores</th></tr></thead><tbody>");
         foreach (var r in sweep.Rows)
         {
             html.AppendLine(c, $"<tr{(r.Exact ? " class=\"exact\"" : "")}><td>{E(r.Spec)}</td><td>{r.Map:F4}</td><td>{(r.MapWithoutDistractors is { } m ? m.ToString("F4", c) : "")}</td>" +
-                $"<td>{r.PrecisionAt10:F4}</td><td>{r.RecallAt10:F4}</td><td>{r.VisitedPercent:F2}</td><td>{r.LatencyP50Ms:F3}</td><td>{r.QueriesPerSecond:F0}</td></tr>");
+                $"<td>{r.PrecisionAt10:F4}</td><td>{r.RecallAt10:F4}</td><td>{r.VisitedPercent:F2}</td><td>{r.LatencyP50Ms:F3}</td><td>{r.QueriesPerSecond:F0}</td><td>{r.QueriesPerSecondAllCores:F0}</td></tr>");
         }
         html.AppendLine("</tbody></table>");
         foreach (string plot in plots)

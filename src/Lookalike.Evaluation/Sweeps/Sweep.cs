@@ -39,7 +39,7 @@ public static class Sweep
     {
         var m = result.Overall;
         return new SweepRow(result.Spec, point.Parameters, Flat.IsSpec(point.Spec), m.MapAtK, m.PrecisionAt10, m.RecallAt10,
-            result.VisitedShare * 100, result.LatencyP50Ms, result.LatencyP50Ms > 0 ? 1000 / result.LatencyP50Ms : double.PositiveInfinity,
-            result.BuildSeconds, clean?.Overall.MapAtK);
+            result.VisitedShare * 100, result.LatencyP50Ms, result.QueriesPerSecond, result.BuildSeconds, clean?.Overall.MapAtK,
+            result.QueriesPerSecondAllCores);
     }
 }

@@ -9,12 +9,13 @@ namespace Lookalike.Evaluation.Sweeps;
 /// <param name="RecallAt10">Recall@10 against the exact scan.</param>
 /// <param name="VisitedPercent">Candidates visited per query, as a percentage of the database.</param>
 /// <param name="LatencyP50Ms">Median single-query search time.</param>
-/// <param name="QueriesPerSecond">1000 / median latency (one thread).</param>
+/// <param name="QueriesPerSecond">Measured on one thread, queries one at a time.</param>
 /// <param name="BuildSeconds">Train + add time.</param>
 /// <param name="MapWithoutDistractors">mAP@k of the same setting on the database without distractors, when there were any.</param>
+/// <param name="QueriesPerSecondAllCores">Measured with every query in one call on all cores.</param>
 public sealed record SweepRow(string Spec, IReadOnlyDictionary<string, string> Parameters, bool Exact, double Map, double PrecisionAt10,
     double RecallAt10, double VisitedPercent, double LatencyP50Ms, double QueriesPerSecond, double BuildSeconds,
-    double? MapWithoutDistractors);
+    double? MapWithoutDistractors, double QueriesPerSecondAllCores = 0);
 
 /// <summary>A whole sweep.</summary>
 /// <param name="Database">Where the database came from.</param>

@@ -63,7 +63,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         ApproximateIndex = Options.ApproximateIndex
             ?? (Flat.IsSpec(info.IndexSpec) ? null : info.IndexSpec)
             ?? info.Indexes.FirstOrDefault(i => i.Metric == info.Metric.Name() && !Flat.IsSpec(i.Spec))?.Spec
-            ?? DefaultApproximateIndex(info.Metric);
+            ?? HnswOptions.DefaultSpec;
         services.Indexes.Validate(info.Model.Dimension, ApproximateIndex, info.Metric);
         if (Options.AllowUploadsToCollection) RemoveOrphanUploads();
     }
@@ -160,11 +160,4 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         _decoder?.Dispose();
     }
 
-    /// <summary>
-    /// An approximate index for a collection built without one: for cosine, the multi-probe E2LSH setting
-    /// measured on CIFAR-10 ResNet50 features (docs/results.md); for L2, random-hyperplane LSH (scale-free).
-    /// </summary>
-    private static string DefaultApproximateIndex(DistanceMetric metric) => metric == DistanceMetric.Cosine
-        ? "E2Lsh(tables=8,projections=8,width=0.75,probes=32)"
-        : "HyperplaneLsh(tables=8,bits=12,radius=1)";
 }

@@ -18,6 +18,12 @@ public sealed record HnswOptions
     /// <summary>Seed of the level draws.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// The collections' approximate index unless told otherwise: built and saved by <c>index</c> and
+    /// <c>import</c>, and behind the search page's "approximate" choice.
+    /// </summary>
+    public static string DefaultSpec { get; } = new HnswOptions().ToSpec();
+
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static HnswOptions Parse(IndexSpecComponent component)
     {
@@ -47,4 +53,5 @@ public sealed record HnswOptions
 
 /// <summary>The <see cref="Hnsw"/> type.</summary>
 public sealed class HnswDescriptor() : OptionsIndexDescriptor<HnswOptions>(Hnsw.TypeName, HnswOptions.Parse,
-    (dimension, metric, options, vectors) => new Hnsw(dimension, metric, options, vectors), Hnsw.ReadFrom);
+    (dimension, metric, options, vectors) => new Hnsw(dimension, metric, options, vectors), Hnsw.ReadFrom,
+    searchTime: (["efsearch"], options => new HnswSearchParameters { EfSearch = options.EfSearch }));
