@@ -1,12 +1,14 @@
 using System.Globalization;
 using Lookalike.Indexes;
+using Lookalike.Indexes.Quantization;
 
 namespace Lookalike.Ann;
 
 /// <summary>Which indexes and settings each tool runs on a dataset; the same knobs for Lookalike and its peers.</summary>
 internal sealed class AnnPlan(bool quick)
 {
-    public int Lists(AnnDataset data) => quick ? 64 : Math.Min(1024, (int)Math.Pow(2, Math.Round(Math.Log2(4 * Math.Sqrt(data.Rows)))));
+    /// <summary>faiss's rule of thumb, about 4·√n lists (a power of two, at most 1,024); 256 for 2048-d sets, whose k-means would otherwise take most of the run.</summary>
+    public int Lists(AnnDataset data) => quick ? 64 : data.Dimension > 1024 ? 256 : Math.Min(1024, (int)Math.Pow(2, Math.Round(Math.Log2(4 * Math.Sqrt(data.Rows)))));
 
     private int[] EfSearch => quick ? [10, 16, 32, 64, 128] : [10, 16, 24, 32, 48, 64, 96, 128, 256];
 
@@ -24,6 +26,10 @@ internal sealed class AnnPlan(bool quick)
         yield return new LookalikeContender("Flat", "Lookalike Flat", [Setting.None], (_, threads) => new SearchParameters { Threads = threads }, vectors);
         yield return new LookalikeContender("Hnsw(m=16,efConstruction=200)", "Lookalike Hnsw", Of("efSearch", EfSearch),
             (s, threads) => new HnswSearchParameters { EfSearch = s.Values["efSearch"], Threads = threads }, vectors);
+        yield return new LookalikeContender("Sq(storage=sq8)", "Lookalike SQ8", Of("rerank", quick ? [0, 32] : [0, 16, 32, 64, 256]),
+            (s, threads) => new SqSearchParameters { Rerank = s.Values["rerank"], Threads = threads }, vectors);
+        yield return new LookalikeContender("Sq(storage=f16)", "Lookalike F16", Of("rerank", [0]),
+            (s, threads) => new SqSearchParameters { Rerank = s.Values["rerank"], Threads = threads }, vectors);
         yield return new LookalikeContender($"Ivf(lists={lists})", "Lookalike Ivf", Of("nprobe", NProbe),
             (s, threads) => new IvfSearchParameters { NProbe = s.Values["nprobe"], Threads = threads }, vectors);
         yield return new LookalikeContender($"Pca(dims={pca}),Ivf(lists={lists})", "Lookalike Pca,Ivf", Of("nprobe", quick ? [8] : [8, 16, 32]),
@@ -51,7 +57,8 @@ internal sealed class AnnPlan(bool quick)
 
     public IEnumerable<Contender> USearch(AnnDataset data)
     {
-        int[] efs = quick ? [32] : data.Rows > 100_000 ? [32, 128] : [16, 32, 64, 128];
+        // One build per setting (its expansion_search is fixed when built), so fewer on the large set.
+        int[] efs = quick ? [32] : data.Rows > 100_000 ? [64] : [16, 32, 64, 128];
         return efs.Select(ef => new USearchContender(16, 200, ef));
     }
 }

@@ -34,8 +34,9 @@ internal sealed class LookalikeContender(string spec, string family, IReadOnlyLi
         double seconds = clock.Elapsed.TotalSeconds;
         using var file = new MemoryStream();
         IndexRegistry.Save(_index, file);
-        // The index file plus the float32 vectors it reads from the collection.
-        return (seconds, ((double)file.Length / data.Rows) + (4.0 * data.Dimension));
+        // The index file plus the float32 vectors its scan reads from the collection (a quantized scan reads its codes,
+        // and float32 rows only for the candidates it re-ranks).
+        return (seconds, ((double)file.Length / data.Rows) + (_index is Indexes.Quantization.Sq ? 0 : 4.0 * data.Dimension));
     }
 
     public override Measurement Measure(AnnDataset data, Setting setting, double seconds)

@@ -7,7 +7,7 @@ using Lookalike.Indexes;
 // ground truth and the same machine, measured in alternating rounds (Lookalike, peers, USearch,
 // Lookalike, …) with the median of the rounds reported.
 // Usage: dotnet run -c Release --project bench/Lookalike.Ann -- [--quick] [--out DIR] [--rounds N] [--shared DIR]
-//        [--datasets fashion-mnist,cifar10,synthetic] [--peers bench/ann/peers.py]
+//        [--datasets fashion-mnist,cifar10,cifar10-test,synthetic] [--peers bench/ann/peers.py]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
@@ -15,7 +15,7 @@ string root = FindRoot();
 string output = Option("--out", Path.Combine(root, "artifacts", "bench"));
 string shared = Option("--shared", Path.Combine(Path.GetDirectoryName(root)!, "shared"));
 int rounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
-string[] wanted = Option("--datasets", quick ? "fashion-mnist" : "fashion-mnist,cifar10,synthetic").Split(',');
+string[] wanted = Option("--datasets", quick ? "fashion-mnist" : "fashion-mnist,cifar10-test,synthetic").Split(',');
 double seconds = quick ? 0.25 : 1.0;
 var plan = new AnnPlan(quick);
 string work = Path.Combine(Path.GetTempPath(), $"lookalike-ann-{Environment.ProcessId}");
@@ -33,9 +33,10 @@ try
         var data = name switch
         {
             "fashion-mnist" => AnnDatasets.FashionMnist(quick ? 10_000 : 60_000, quick ? 200 : 1000),
-            "cifar10" => await AnnDatasets.Cifar10(shared, 1000),
+            "cifar10" => await AnnDatasets.Cifar10(shared, 1000, testSplitOnly: false),
+            "cifar10-test" => await AnnDatasets.Cifar10(shared, 1000, testSplitOnly: true),
             "synthetic" => AnnDatasets.Synthetic(200_000, 200, 2048),
-            _ => throw new ArgumentException($"Unknown dataset '{name}' (fashion-mnist, cifar10, synthetic)."),
+            _ => throw new ArgumentException($"Unknown dataset '{name}' (fashion-mnist, cifar10, cifar10-test, synthetic)."),
         };
         data.Prepare(work);
         Console.WriteLine($"{data.Name}: {data.Rows} × {data.Dimension}, {data.QueryCount} queries, {data.Metric}");

@@ -68,6 +68,16 @@ public sealed partial class EmbeddedCollection
     private IVectorIndex GetOrLoadIndex(DistanceMetric metric, string spec)
     {
         string canonical = Canonical(metric, spec);
+        // Searches share the read lock: only loading or building an index takes the single upgradeable one.
+        _gate.EnterReadLock();
+        try
+        {
+            if (_indexes.TryGetValue((metric, canonical), out var cached)) return cached;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
         _gate.EnterUpgradeableReadLock();
         try
         {

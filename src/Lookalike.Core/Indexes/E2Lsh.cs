@@ -128,7 +128,7 @@ public sealed class E2Lsh : StoredVectorIndex
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
-            var visited = new HashSet<int>();
+            var visited = RentVisited();
             Span<int> code = stackalloc int[Projections];
             Span<int> probe = stackalloc int[Projections];
             Span<double> fraction = stackalloc double[Projections];
@@ -144,7 +144,7 @@ public sealed class E2Lsh : StoredVectorIndex
                     Visit(_tables[t].Get(BucketTable.Key(probe)), prepared, visited, top);
                 }
             }
-            return (visited.Count, visited.Count);
+            return ReturnVisited(visited);
         });
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Lookalike.Indexes;
 
 /// <summary>
@@ -116,10 +118,11 @@ public static class ExactScan
         int d = store.Dimension;
         int block = Math.Max(4, BlockBytes / (d * sizeof(float))) & ~3;
         bool l2 = store.Metric == DistanceMetric.L2;
-        Span<float> dots = stackalloc float[4 * TileQueries];
-        // Per block, what every tile needs of its rows: ids (−1 when removed), ‖x‖² (L2) or the dot scale (cosine).
-        var ids = new long[block];
-        var rowTerms = new float[block];
+        var dots = new float[4 * TileQueries];
+        // Per block, what every tile needs of its rows: ids (−1 when removed), ‖x‖² (L2) or the dot scale (cosine);
+        // padded by a group of four so that the last group loads whole vectors.
+        var ids = new long[block + 4];
+        var rowTerms = new float[block + 4];
         var thresholds = new float[count];
         for (int q = 0; q < count; q++) thresholds[q] = float.PositiveInfinity;
         for (int blockStart = firstRow; blockStart < endRow; blockStart += block)
@@ -141,19 +144,23 @@ public static class ExactScan
                     int last = Math.Min(row + 3, blockEnd - 1);
                     VectorKernels.Dot4x4(tileQueries, store.KernelRow(row), store.KernelRow(Math.Min(row + 1, last)),
                         store.KernelRow(Math.Min(row + 2, last)), store.KernelRow(last), dots);
-                    for (int r = row; r <= last; r++)
+                    // Sixteen distances at once; only those that beat their query's k-th best so far are offered.
+                    int offset = row - blockStart;
+                    var terms = Vector128.LoadUnsafe(ref rowTerms[offset]);
+                    var lanes = Vector128.LessThan(Vector128.Create(0f, 1f, 2f, 3f), Vector128.Create((float)(last - row + 1)));
+                    for (int q = 0; q < valid; q++)
                     {
-                        long id = ids[r - blockStart];
-                        if (id < 0) continue;
-                        float term = rowTerms[r - blockStart];
-                        int column = r - row;
-                        for (int q = 0; q < valid; q++)
+                        var dot = Vector128.LoadUnsafe(ref dots[4 * q]);
+                        var distance = l2
+                            ? Vector128.Max(Vector128<float>.Zero, Vector128.Create(norms[q0 + q]) + terms - (dot + dot))
+                            : Vector128<float>.One - (dot * terms);
+                        uint pass = (Vector128.LessThanOrEqual(distance, Vector128.Create(thresholds[tile + q])) & lanes).ExtractMostSignificantBits();
+                        for (; pass != 0; pass &= pass - 1)
                         {
-                            float dot = dots[(4 * q) + column];
-                            float distance = l2 ? Math.Max(0, norms[q0 + q] + term - (2 * dot)) : 1f - (dot * term);
-                            if (distance > thresholds[tile + q]) continue;
+                            int lane = System.Numerics.BitOperations.TrailingZeroCount(pass);
+                            long id = ids[offset + lane];
                             var top = tops[tile + q];
-                            if (top.Offer(distance, id)) thresholds[tile + q] = top.Threshold;
+                            if (id >= 0 && top.Offer(distance.GetElement(lane), id)) thresholds[tile + q] = top.Threshold;
                         }
                     }
                 }

@@ -94,13 +94,13 @@ public sealed class HyperplaneLsh : StoredVectorIndex
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
-            var visited = new HashSet<int>();
+            var visited = RentVisited();
             for (int t = 0; t < Tables; t++)
             {
                 ulong code = Code(prepared, t);
                 foreach (ulong key in HammingBall(code, Bits, radius)) Visit(_tables[t].Get(key), prepared, visited, top);
             }
-            return (visited.Count, visited.Count);
+            return ReturnVisited(visited);
         });
     }
 

@@ -7,6 +7,8 @@ namespace Lookalike.Indexes;
 /// <remarks>Concurrent searches are safe; adding and removing need exclusive access.</remarks>
 public abstract class StoredVectorIndex : IVectorIndex
 {
+    private readonly System.Collections.Concurrent.ConcurrentBag<VisitedSet> _visited = [];
+
     /// <summary>Wraps <paramref name="store"/>.</summary>
     protected StoredVectorIndex(VectorStore store) => Store = store;
 
@@ -48,13 +50,30 @@ public abstract class StoredVectorIndex : IVectorIndex
     public abstract void WriteTo(BinaryWriter writer);
 
     /// <summary>Offers each row of <paramref name="bucket"/> not seen yet for this query to <paramref name="top"/>.</summary>
-    protected void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, HashSet<int> visited, TopKCollector top)
+    protected void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, VisitedSet visited, TopKCollector top)
     {
         if (bucket is null) return;
         foreach (int row in bucket)
         {
-            if (visited.Add(row)) top.Offer(Store.RankingDistance(preparedQuery, row), Store.IdOf(row));
+            if (!visited.Add(row)) continue;
+            float distance = Store.RankingDistance(preparedQuery, row);
+            if (distance <= top.Threshold) top.Offer(distance, Store.IdOf(row));
         }
+    }
+
+    /// <summary>A cleared visited set for one query, reused across queries (no allocation per query).</summary>
+    protected VisitedSet RentVisited()
+    {
+        var visited = _visited.TryTake(out var pooled) ? pooled : new VisitedSet();
+        visited.Clear(Store.RowCount);
+        return visited;
+    }
+
+    /// <summary>Puts a set from <see cref="RentVisited"/> back; returns (rows visited, distances computed), which are the same for bucket scans.</summary>
+    protected (long Visited, long Distances) ReturnVisited(VisitedSet visited)
+    {
+        _visited.Add(visited);
+        return (visited.Count, visited.Count);
     }
 
     /// <inheritdoc/>

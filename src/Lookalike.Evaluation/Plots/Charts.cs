@@ -8,11 +8,13 @@ public static class Charts
     /// <summary>Chart size in pixels.</summary>
     public const int Width = 900, Height = 560;
 
-    /// <summary>One line per series, x ascending.</summary>
+    /// <summary>One line per series, x ascending; the legend where <paramref name="legend"/> says (lower right by default).</summary>
     public static void Lines(string path, string title, string xLabel, string yLabel,
-        IEnumerable<(string Name, IReadOnlyList<(double X, double Y)> Points)> series)
+        IEnumerable<(string Name, IReadOnlyList<(double X, double Y)> Points)> series, Alignment legend = Alignment.LowerRight)
     {
         var plot = New(title, xLabel, yLabel);
+        // Twenty distinct colours: comparisons draw more lines than the default palette's ten.
+        plot.Add.Palette = new ScottPlot.Palettes.Category20();
         bool named = false;
         foreach (var (name, points) in series)
         {
@@ -22,7 +24,7 @@ public static class Charts
             line.MarkerSize = 6;
             named |= name.Length > 0;
         }
-        if (named) plot.ShowLegend(Alignment.LowerRight);
+        if (named) plot.ShowLegend(legend);
         plot.SavePng(path, Width, Height);
     }
 

@@ -116,7 +116,7 @@ public sealed class NeuralLsh : StoredVectorIndex
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
             var codes = Codes(prepared);
-            var visited = new HashSet<int>();
+            var visited = RentVisited();
             for (int t = 0; t < Tables; t++)
             {
                 var soft = codes.AsSpan(t * Bits, Bits);
@@ -124,7 +124,7 @@ public sealed class NeuralLsh : StoredVectorIndex
                 Visit(_tables[t].Get(key), prepared, visited, top);
                 foreach (ulong flips in BitFlips.Sequence(soft, probes)) Visit(_tables[t].Get(key ^ flips), prepared, visited, top);
             }
-            return (visited.Count, visited.Count);
+            return ReturnVisited(visited);
         });
     }
 

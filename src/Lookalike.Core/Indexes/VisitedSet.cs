@@ -1,7 +1,7 @@
-namespace Lookalike.Indexes.Graphs;
+namespace Lookalike.Indexes;
 
 /// <summary>
-/// Which rows one graph walk has seen, cleared in O(1): a stamp per row and the current walk's
+/// Which rows one walk or bucket scan has seen, cleared in O(1): a stamp per row and the current walk's
 /// generation (hnswlib's VisitedList). One instance per thread, reused across queries.
 /// </summary>
 public sealed class VisitedSet
