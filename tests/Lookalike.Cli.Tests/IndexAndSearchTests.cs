@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lookalike.Collections;
+using Lookalike.Indexes;
 using Lookalike.IO;
 using Lookalike.Tests.Common;
 
@@ -154,6 +155,29 @@ public sealed class IndexAndSearchTests(IndexedCifarFixture cifar) : IClassFixtu
         string folder = Path.Combine(cifar.Collection, "indexes");
         Assert.All(indexes, i => Assert.Equal(new FileInfo(Path.Combine(folder, i.GetProperty("name").GetString() + ".lkidx")).Length,
             i.GetProperty("bytes").GetInt64()));
+    }
+
+    [SharedDataFact]
+    public async Task Indexing_without_an_index_named_saves_the_default_hnsw_and_search_uses_it()
+    {
+        using var temp = new TempDirectory();
+        foreach (var (path, label) in TestData.CifarSample(TestData.Cifar10Test, perClass: 3))
+        {
+            Directory.CreateDirectory(temp.Combine("images", label));
+            File.Copy(path, temp.Combine("images", label, Path.GetFileName(path)));
+        }
+        string collection = temp.Combine("collection");
+        var indexed = await CliRunner.RunAsync("index", temp.Combine("images"), "--collection", collection, "--model", TestData.ModelPath);
+        Assert.Equal(0, indexed.ExitCode);
+        var info = await CliRunner.RunAsync("info", "--collection", collection, "--json");
+        using var json = JsonDocument.Parse(info.Output);
+        var saved = Assert.Single(json.RootElement.GetProperty("indexes").EnumerateArray());
+        Assert.Equal(HnswOptions.DefaultSpec, saved.GetProperty("spec").GetString());
+        Assert.Equal(30, saved.GetProperty("rows").GetInt64());
+        string query = TestData.CifarSample(TestData.Cifar10Test, perClass: 3).First().Path;
+        var search = await CliRunner.RunAsync("search", query, "--collection", collection, "--index", HnswOptions.DefaultSpec, "-k", "3", "--json");
+        Assert.Equal(0, search.ExitCode);
+        Assert.Contains(Path.GetFileName(query), search.Output);
     }
 
     [SharedDataFact]

@@ -28,7 +28,7 @@ public sealed partial class IndexRegistry
     /// <summary>The types of this library: Flat, E2Lsh, HyperplaneLsh, Ivf, Pca and Hnsw.</summary>
     public static IndexRegistry Builtin { get; } = new IndexRegistry([
         new FlatDescriptor(), new E2LshDescriptor(), new HyperplaneLshDescriptor(), new IvfDescriptor(), new PcaDescriptor(), new HnswDescriptor(),
-        new Quantization.SqDescriptor(),
+        new Quantization.SqDescriptor(), new RefineDescriptor(),
     ]);
 
     /// <summary>This registry plus <paramref name="descriptors"/> (a name given again replaces the earlier type).</summary>

@@ -10,13 +10,16 @@ public sealed class VectorRows
     private const int ChunkBytes = 16 << 20;
     private readonly List<float[]> _chunks = [];
     private readonly int _rowsPerChunk;
+    private readonly int _chunkShift;
 
     /// <summary>Creates empty storage for vectors of <paramref name="dimension"/> components.</summary>
     public VectorRows(int dimension)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         Dimension = dimension;
-        _rowsPerChunk = Math.Max(1, ChunkBytes / (dimension * sizeof(float)));
+        // A power of two, so that finding a row is a shift and a mask (graph walks look rows up at random).
+        _chunkShift = Math.Max(0, System.Numerics.BitOperations.Log2((uint)Math.Max(1, ChunkBytes / (dimension * sizeof(float)))));
+        _rowsPerChunk = 1 << _chunkShift;
     }
 
     /// <summary>Components per row.</summary>
@@ -27,7 +30,7 @@ public sealed class VectorRows
 
     /// <summary>Row <paramref name="row"/> as a span.</summary>
     public ReadOnlySpan<float> this[int row] =>
-        _chunks[row / _rowsPerChunk].AsSpan(row % _rowsPerChunk * Dimension, Dimension);
+        _chunks[row >> _chunkShift].AsSpan((row & (_rowsPerChunk - 1)) * Dimension, Dimension);
 
     /// <summary>Appends one row and returns its number.</summary>
     public int Append(ReadOnlySpan<float> row)
@@ -40,5 +43,5 @@ public sealed class VectorRows
 
     /// <summary>Mutable view of a stored row (for in-place normalisation).</summary>
     internal Span<float> RowForWrite(int row) =>
-        _chunks[row / _rowsPerChunk].AsSpan(row % _rowsPerChunk * Dimension, Dimension);
+        _chunks[row >> _chunkShift].AsSpan((row & (_rowsPerChunk - 1)) * Dimension, Dimension);
 }

@@ -49,6 +49,26 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void Search_time_parameters_share_one_build_and_queries_per_second_are_measured()
+    {
+        var db = SeededSets.Clustered(3000, 16, clusters: 30, seed: 5);
+        var queries = SeededSets.Clustered(60, 16, clusters: 30, seed: 6);
+        var sweep = Sweep.Run(db, queries, new SweepOptions(["Ivf(lists=32,nprobe=1,2,8)", "Hnsw(m=8,efSearch=8,64)"], DistanceMetric.L2));
+
+        var ivf = sweep.Rows.Where(r => r.Spec.StartsWith("Ivf(", StringComparison.Ordinal)).ToList();
+        var hnsw = sweep.Rows.Where(r => r.Spec.StartsWith("Hnsw(", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Ivf(lists=32,nprobe=1,seed=42)", "Ivf(lists=32,nprobe=2,seed=42)", "Ivf(lists=32,nprobe=8,seed=42)"], ivf.Select(r => r.Spec));
+        // One k-means for the three nprobe values, one graph for both efSearch values: the same build time on every row.
+        Assert.Single(ivf.Select(r => r.BuildSeconds).Distinct());
+        Assert.Single(hnsw.Select(r => r.BuildSeconds).Distinct());
+        // Each row still searched with its own value.
+        Assert.True(ivf[0].VisitedPercent < ivf[1].VisitedPercent && ivf[1].VisitedPercent < ivf[2].VisitedPercent);
+        Assert.True(ivf[2].RecallAt10 >= ivf[0].RecallAt10);
+        Assert.True(hnsw[1].RecallAt10 >= hnsw[0].RecallAt10);
+        Assert.All(sweep.Rows, r => Assert.True(r.QueriesPerSecond > 0 && r.QueriesPerSecondAllCores > 0 && double.IsFinite(r.QueriesPerSecond)));
+    }
+
+    [Fact]
     public void Distractors_are_measured_with_and_without()
     {
         var db = SeededSets.Clustered(1000, 8, clusters: 5, seed: 4);

@@ -9,7 +9,9 @@ public sealed partial class Hnsw
         int ef = (parameters as HnswSearchParameters)?.EfSearch ?? Options.EfSearch;
         if (ef < 1) throw new Errors.LookalikeException($"efSearch must be at least 1 (was {ef}).");
         var filter = parameters?.Filter;
-        var accept = new QueryFilter(Store, filter);
+        // Without a filter or removed rows every node found is a result, and the walk may stop as soon as
+        // its nearest candidate is farther than its worst result (hnswlib without deletions).
+        var accept = filter is null && Store.Count == Store.RowCount ? null : new QueryFilter(Store, filter);
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (query, top) =>
         {
             if (_entry < 0 || Store.Count == 0) return (0, 0);

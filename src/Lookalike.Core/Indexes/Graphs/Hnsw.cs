@@ -302,6 +302,7 @@ public sealed partial class Hnsw : StoredVectorIndex
             int current = candidates.TopRow;
             candidates.Pop();
             var neighbours = Neighbours(current, layer, scratch);
+            if (neighbours.Length > 0) Store.Prefetch(neighbours[0]);
             for (int i = 0; i < neighbours.Length; i++)
             {
                 int neighbour = neighbours[i];
