@@ -8,9 +8,9 @@ namespace Lookalike.Indexes;
 
 /// <summary>
 /// The distance micro-kernels every index ranks with: squared Euclidean distance of two vectors
-/// and a register-blocked dot product of four queries with two rows at once (the inner loop of the
-/// blocked exact scan, ‖q‖² + ‖x‖² − 2 q·x). AVX2 + FMA where the processor has them, portable
-/// vector code otherwise; AVX-512 where present (twice the lanes).
+/// and register-blocked dot products of four queries with four rows at once (the inner loop of the
+/// blocked exact scan, ‖q‖² + ‖x‖² − 2 q·x): sixteen AVX-512 accumulators where the processor has
+/// them, two 4×2 AVX2 + FMA blocks otherwise, portable vector code elsewhere.
 /// </summary>
 public static class VectorKernels
 {
@@ -111,11 +111,6 @@ public static class VectorKernels
         ref float q3 = ref Unsafe.Add(ref q2, d);
         ref float r0 = ref MemoryMarshal.GetReference(x0);
         ref float r1 = ref MemoryMarshal.GetReference(x1);
-        if (Avx512 && d >= 16)
-        {
-            Dot4x2Avx512(ref q0, ref q1, ref q2, ref q3, ref r0, ref r1, d, dots);
-            return;
-        }
         Vector256<float> a00 = Vector256<float>.Zero, a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         int i = 0;
         for (; i <= d - 8; i += 8)
@@ -137,52 +132,6 @@ public static class VectorKernels
         }
         float d00 = Vector256.Sum(a00), d01 = Vector256.Sum(a01), d10 = Vector256.Sum(a10), d11 = Vector256.Sum(a11);
         float d20 = Vector256.Sum(a20), d21 = Vector256.Sum(a21), d30 = Vector256.Sum(a30), d31 = Vector256.Sum(a31);
-        for (; i < d; i++)
-        {
-            float v0 = Unsafe.Add(ref r0, i), v1 = Unsafe.Add(ref r1, i);
-            float w0 = Unsafe.Add(ref q0, i), w1 = Unsafe.Add(ref q1, i), w2 = Unsafe.Add(ref q2, i), w3 = Unsafe.Add(ref q3, i);
-            d00 += w0 * v0;
-            d01 += w0 * v1;
-            d10 += w1 * v0;
-            d11 += w1 * v1;
-            d20 += w2 * v0;
-            d21 += w2 * v1;
-            d30 += w3 * v0;
-            d31 += w3 * v1;
-        }
-        dots[0] = d00;
-        dots[1] = d01;
-        dots[2] = d10;
-        dots[3] = d11;
-        dots[4] = d20;
-        dots[5] = d21;
-        dots[6] = d30;
-        dots[7] = d31;
-    }
-
-    private static void Dot4x2Avx512(ref float q0, ref float q1, ref float q2, ref float q3, ref float r0, ref float r1, int d, Span<float> dots)
-    {
-        Vector512<float> a00 = Vector512<float>.Zero, a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        int i = 0;
-        for (; i <= d - 16; i += 16)
-        {
-            var v0 = Vector512.LoadUnsafe(ref r0, (nuint)i);
-            var v1 = Vector512.LoadUnsafe(ref r1, (nuint)i);
-            var w = Vector512.LoadUnsafe(ref q0, (nuint)i);
-            a00 = Avx512F.FusedMultiplyAdd(w, v0, a00);
-            a01 = Avx512F.FusedMultiplyAdd(w, v1, a01);
-            w = Vector512.LoadUnsafe(ref q1, (nuint)i);
-            a10 = Avx512F.FusedMultiplyAdd(w, v0, a10);
-            a11 = Avx512F.FusedMultiplyAdd(w, v1, a11);
-            w = Vector512.LoadUnsafe(ref q2, (nuint)i);
-            a20 = Avx512F.FusedMultiplyAdd(w, v0, a20);
-            a21 = Avx512F.FusedMultiplyAdd(w, v1, a21);
-            w = Vector512.LoadUnsafe(ref q3, (nuint)i);
-            a30 = Avx512F.FusedMultiplyAdd(w, v0, a30);
-            a31 = Avx512F.FusedMultiplyAdd(w, v1, a31);
-        }
-        float d00 = Vector512.Sum(a00), d01 = Vector512.Sum(a01), d10 = Vector512.Sum(a10), d11 = Vector512.Sum(a11);
-        float d20 = Vector512.Sum(a20), d21 = Vector512.Sum(a21), d30 = Vector512.Sum(a30), d31 = Vector512.Sum(a31);
         for (; i < d; i++)
         {
             float v0 = Unsafe.Add(ref r0, i), v1 = Unsafe.Add(ref r1, i);
