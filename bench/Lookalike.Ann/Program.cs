@@ -7,7 +7,8 @@ using Lookalike.Indexes;
 // ground truth and the same machine, measured in alternating rounds (Lookalike, peers, USearch,
 // Lookalike, …) with the median of the rounds reported.
 // Usage: dotnet run -c Release --project bench/Lookalike.Ann -- [--quick] [--out DIR] [--rounds N] [--shared DIR]
-//        [--datasets fashion-mnist,cifar10,cifar10-test,synthetic] [--peers bench/ann/peers.py]
+//        [--datasets fashion-mnist,cifar10,cifar10-test,synthetic] [--only "Lookalike Flat,Lookalike Hnsw"] [--peers bench/ann/peers.py]
+// --only keeps the index families named (as in the plots' legends).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
@@ -17,6 +18,8 @@ string shared = Option("--shared", Path.Combine(Path.GetDirectoryName(root)!, "s
 int rounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
 string[] wanted = Option("--datasets", quick ? "fashion-mnist" : "fashion-mnist,cifar10-test,synthetic").Split(',');
 double seconds = quick ? 0.25 : 1.0;
+string[] only = Option("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+bool Wanted(Contender contender) => only.Length == 0 || only.Contains(contender.Family, StringComparer.OrdinalIgnoreCase);
 var plan = new AnnPlan(quick);
 string work = Path.Combine(Path.GetTempPath(), $"lookalike-ann-{Environment.ProcessId}");
 
@@ -57,7 +60,7 @@ IEnumerable<AnnRow> Run(AnnDataset data)
     var vectors = new InMemoryVectorSource(data.Dimension);
     vectors.Add(data.Base, [.. Enumerable.Range(0, data.Rows).Select(i => (long)i)]);
     // Alternation groups: Lookalike, the Python peers, USearch.
-    List<Contender>[] groups = [[.. plan.Lookalike(data, vectors)], [.. plan.Peers(data, peers)], [.. plan.USearch(data)]];
+    List<Contender>[] groups = [[.. plan.Lookalike(data, vectors).Where(Wanted)], [.. plan.Peers(data, peers).Where(Wanted)], [.. plan.USearch(data).Where(Wanted)]];
     try
     {
         var built = new Dictionary<Contender, (double Seconds, double Bytes)>();

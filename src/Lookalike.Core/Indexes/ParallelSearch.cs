@@ -37,7 +37,8 @@ public static unsafe class ParallelSearch
         if (n == 1)
         {
             var top = new TopKCollector(k, filter);
-            var (v, c) = search(store.PrepareQuery(queries, stackalloc float[dimension]), top);
+            Span<float> buffer = dimension <= 4096 ? stackalloc float[dimension] : new float[dimension];
+            var (v, c) = search(store.PrepareQuery(queries, buffer), top);
             top.DrainSorted(distances, ids, root);
             return new SearchStats(1, v, c);
         }
