@@ -19,18 +19,18 @@ internal sealed class LookalikeContender(string spec, string family, IReadOnlyLi
 
     public override (double Seconds, double BytesPerVector) Build(AnnDataset data)
     {
-        // A warm-up build on a slice first, so that compiling the code is not counted as building (the peers are compiled ahead of time).
-        int slice = Math.Min(data.Rows, 4 * 1024);
-        using (var warmUp = IndexRegistry.Builtin.Create(data.Dimension, spec, data.Metric, vectors))
+        IVectorIndex Built(int rows)
         {
-            var sample = data.Base.AsSpan(0, slice * data.Dimension);
-            if (!warmUp.IsTrained) warmUp.Train(sample);
-            warmUp.Add(sample, [.. Enumerable.Range(0, slice).Select(i => (long)i)]);
+            var index = IndexRegistry.Builtin.Create(data.Dimension, spec, data.Metric, vectors);
+            var sample = data.Base.AsSpan(0, rows * data.Dimension);
+            if (!index.IsTrained) index.Train(sample);
+            index.Add(sample, [.. Enumerable.Range(0, rows).Select(i => (long)i)]);
+            return index;
         }
+        // A warm-up build on a slice first, so that compiling the code is not counted as building (the peers are compiled ahead of time).
+        Built(Math.Min(data.Rows, 4 * 1024)).Dispose();
         var clock = Stopwatch.StartNew();
-        _index = IndexRegistry.Builtin.Create(data.Dimension, spec, data.Metric, vectors);
-        if (!_index.IsTrained) _index.Train(data.Base);
-        _index.Add(data.Base, [.. Enumerable.Range(0, data.Rows).Select(i => (long)i)]);
+        _index = Built(data.Rows);
         double seconds = clock.Elapsed.TotalSeconds;
         using var file = new MemoryStream();
         IndexRegistry.Save(_index, file);

@@ -116,8 +116,7 @@ public sealed class Ivf : StoredVectorIndex
             var probes = new TopKCollector(nprobe);
             for (int c = 0; c < Lists; c++)
             {
-                float d = VectorKernels.SquaredL2(prepared, clusters.Centroids.AsSpan(c * Dimension, Dimension));
-                if (d <= probes.Threshold) probes.Offer(d, c);
+                probes.Offer(VectorKernels.SquaredL2(prepared, clusters.Centroids.AsSpan(c * Dimension, Dimension)), c);
             }
             Span<float> probeDistances = nprobe <= 256 ? stackalloc float[nprobe] : new float[nprobe];
             Span<long> probeLists = nprobe <= 256 ? stackalloc long[nprobe] : new long[nprobe];
@@ -127,8 +126,7 @@ public sealed class Ivf : StoredVectorIndex
             {
                 foreach (int row in _lists[(int)list])
                 {
-                    float d = Store.RankingDistance(prepared, row);
-                    if (d <= top.Threshold) top.Offer(d, Store.IdOf(row));
+                    top.Offer(Store.RankingDistance(prepared, row), Store.IdOf(row));
                     visited++;
                 }
             }

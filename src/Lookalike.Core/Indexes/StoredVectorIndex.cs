@@ -55,9 +55,7 @@ public abstract class StoredVectorIndex : IVectorIndex
         if (bucket is null) return;
         foreach (int row in bucket)
         {
-            if (!visited.Add(row)) continue;
-            float distance = Store.RankingDistance(preparedQuery, row);
-            if (distance <= top.Threshold) top.Offer(distance, Store.IdOf(row));
+            if (visited.Add(row)) top.Offer(Store.RankingDistance(preparedQuery, row), Store.IdOf(row));
         }
     }
 

@@ -23,7 +23,4 @@ internal sealed class HnswScratch(int dimension, int maxLinks)
 
     /// <summary>The vector being inserted (a normalised copy for shared cosine rows).</summary>
     public float[] Vector { get; } = new float[dimension];
-
-    /// <summary>A second vector buffer (the node whose links are pruned).</summary>
-    public float[] Origin { get; } = new float[dimension];
 }

@@ -112,8 +112,7 @@ public sealed class Sq : StoredVectorIndex
                     for (int row = range * per; row < Math.Min(rows, (range + 1) * per); row++)
                     {
                         if (Store.IsRemoved(row)) continue;
-                        float d = quantizer.RankingDistance(code, constant, _codes.AsSpan(row * CodeBytes, CodeBytes), scratch);
-                        if (d <= collector.Threshold) collector.Offer(d, Store.IdOf(row));
+                        collector.Offer(quantizer.RankingDistance(code, constant, _codes.AsSpan(row * CodeBytes, CodeBytes), scratch), Store.IdOf(row));
                     }
                     ArrayPool<float>.Shared.Return(scratch);
                     candidates[range] = collector;
