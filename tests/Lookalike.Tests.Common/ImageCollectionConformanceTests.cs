@@ -36,7 +36,7 @@ public abstract class ImageCollectionConformanceTests
     private static async Task<List<long>> Nearest(ImageCollection collection, float[] query, int k, string spec = "Flat") =>
         [.. (await collection.SearchAsync(query, new SearchOptions(k, IndexSpec: spec))).Hits.Select(h => h.Image.Id)];
 
-    [Fact]
+    [SkippableFact]
     public async Task Added_images_are_read_back_with_their_metadata_and_features()
     {
         var (_, writer, data) = await FilledAsync(10);
@@ -52,7 +52,7 @@ public abstract class ImageCollectionConformanceTests
         Assert.Equal(Model.Sha256, writer.Model.Sha256);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_same_content_is_added_once()
     {
         var (_, writer, data) = await FilledAsync(4);
@@ -63,7 +63,7 @@ public abstract class ImageCollectionConformanceTests
         Assert.Equal(4, writer.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deleted_images_are_gone_from_reads_lists_and_searches()
     {
         var (_, writer, data) = await FilledAsync(20);
@@ -82,7 +82,7 @@ public abstract class ImageCollectionConformanceTests
         Assert.NotEqual(victim, id);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(DistanceMetric.L2)]
     [InlineData(DistanceMetric.Cosine)]
     public async Task Searches_rank_like_an_exact_scan_and_report_similarity(DistanceMetric metric)
@@ -101,7 +101,7 @@ public abstract class ImageCollectionConformanceTests
         Assert.Equal([1, 2, 3, 4, 5], response.Hits.Select(h => h.Rank));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Committed_state_survives_reopening_and_uncommitted_changes_do_not()
     {
         var (location, writer, data) = await FilledAsync(6);
@@ -121,7 +121,7 @@ public abstract class ImageCollectionConformanceTests
         Assert.Equal(fourth.Id, (await Nearest(reader, data.AsSpan(4 * D, D).ToArray(), 1))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_reader_keeps_searching_while_a_writer_commits_and_then_sees_the_new_rows()
     {
         var (location, writer, data) = await FilledAsync(200);
@@ -168,7 +168,7 @@ public abstract class ImageCollectionConformanceTests
         Assert.Equal(newest.Id, (await Nearest(reader, more.AsSpan(399 * D, D).ToArray(), 1))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Bad_input_is_a_clear_error()
     {
         var (location, writer, _) = await FilledAsync(3);
@@ -184,7 +184,7 @@ public abstract class ImageCollectionConformanceTests
             new NewCollection(Model with { Sha256 = new string('d', 64) }, DistanceMetric.L2, "Flat")).AsTask());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Saved_indexes_are_listed_and_answer_like_the_scan_when_they_probe_everything()
     {
         var (location, writer, data) = await FilledAsync(120);

@@ -50,15 +50,14 @@ public sealed partial class EmbeddedCollection
         if (!appendOnly)
         {
             // Not a continuation of what was loaded (the collection was replaced): start afresh.
-            foreach (var index in _indexes.Values) index.Dispose();
             _indexes.Clear();
         }
         var newlyDeleted = metadata.Deleted.Where(id => id < newRows && !_deleted.Contains(id)).ToArray();
         _manifest = manifest;
         TakeCommittedState(manifest, metadata);
         _vectors.Map(newRows);
-        if (_indexes.Count == 0 || newRows == oldRows && newlyDeleted.Length == 0) return;
-        foreach (var index in _indexes.Values)
+        if (_indexes.IsEmpty || newRows == oldRows && newlyDeleted.Length == 0) return;
+        foreach (var index in _indexes.All)
         {
             index.Remove(newlyDeleted);
             AddRows(index, oldRows, null);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,9 +10,6 @@ namespace Lookalike.Collections;
 
 public sealed partial class EmbeddedCollection
 {
-    // What a spec as typed prints as (its parameters written out): the key of persisted indexes.
-    private readonly ConcurrentDictionary<(DistanceMetric, string), string> _canonicalSpecs = new();
-
     /// <inheritdoc/>
     public override ValueTask<IReadOnlyList<PersistedIndex>> SaveIndexesAsync(IReadOnlyCollection<string> specs, bool rebuild = false,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
@@ -52,7 +48,7 @@ public sealed partial class EmbeddedCollection
                 index ??= BuildIndex(indexMetric, spec, progress);
                 long trainedOn = rebuild || entry is null || index.Count == 0 ? index.Count : entry.TrainedOn;
                 result.Add(Persist(index, indexMetric, trainedOn));
-                Cache(indexMetric, spec, index);
+                _indexes.Keep(indexMetric, spec, index);
             }
             WriteManifest(_manifest with { Indexes = result, UpdatedAt = DateTimeOffset.UtcNow });
             RemoveUnnamedIndexFiles(result);
@@ -65,53 +61,13 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>The loaded, saved or freshly built index for (metric, spec), cached for later searches.</summary>
-    private IVectorIndex GetOrLoadIndex(DistanceMetric metric, string spec)
+    private IVectorIndex GetOrLoadIndex(DistanceMetric metric, string spec) => _indexes.GetOrLoad(metric, spec, (m, canonical) =>
     {
-        string canonical = Canonical(metric, spec);
-        // Searches share the read lock: only loading or building an index takes the single upgradeable one.
-        _gate.EnterReadLock();
-        try
-        {
-            if (_indexes.TryGetValue((metric, canonical), out var cached)) return cached;
-        }
-        finally
-        {
-            _gate.ExitReadLock();
-        }
-        _gate.EnterUpgradeableReadLock();
-        try
-        {
-            if (_indexes.TryGetValue((metric, canonical), out var existing)) return existing;
-            var entry = (_manifest.Indexes ?? []).FirstOrDefault(e => e.Spec == canonical && DistanceMetrics.Parse(e.Metric) == metric);
-            var index = (entry is null ? null : LoadPersisted(entry, metric, null)) ?? BuildIndex(metric, canonical, null);
-            _gate.EnterWriteLock();
-            try
-            {
-                _indexes[(metric, canonical)] = index;
-            }
-            finally
-            {
-                _gate.ExitWriteLock();
-            }
-            return index;
-        }
-        finally
-        {
-            _gate.ExitUpgradeableReadLock();
-        }
-    }
-
-    private void Cache(DistanceMetric metric, string spec, IVectorIndex index)
-    {
-        if (_indexes.Remove((metric, spec), out var old) && !ReferenceEquals(old, index)) old.Dispose();
-        _indexes[(metric, spec)] = index;
-    }
-
-    private string Canonical(DistanceMetric metric, string spec) => _canonicalSpecs.GetOrAdd((metric, spec), key =>
-    {
-        using var probe = _registry.Create(_manifest.Model.Dimension, key.Item2, key.Item1);
-        return probe.Spec;
+        var entry = (_manifest.Indexes ?? []).FirstOrDefault(e => e.Spec == canonical && DistanceMetrics.Parse(e.Metric) == m);
+        return (entry is null ? null : LoadPersisted(entry, m, null)) ?? BuildIndex(m, canonical, null);
     });
+
+    private string Canonical(DistanceMetric metric, string spec) => _indexes.Canonical(metric, spec);
 
     /// <summary>
     /// A saved index over the shared vectors, brought up to date with rows committed or added since
@@ -142,53 +98,22 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <summary>A new index over the shared vectors, trained (where it must be) and filled with every live row.</summary>
-    private IVectorIndex BuildIndex(DistanceMetric metric, string spec, IProgress<ProgressUpdate>? progress)
-    {
-        var index = _registry.Create(_manifest.Model.Dimension, spec, metric, _vectors);
-        try
-        {
-            if (!index.IsTrained)
-            {
-                int live = _images.Count - _deleted.Count;
-                if (live == 0) throw new LookalikeException($"Index {index.Spec} must be trained, and collection '{_folder}' is empty.");
-                progress?.Report(new ProgressUpdate($"Training {index.Spec}", 0, live));
-                index.Train(LiveVectors());
-            }
-            AddRows(index, 0, progress);
-            return index;
-        }
-        catch
-        {
-            index.Dispose();
-            throw;
-        }
-    }
+    private IVectorIndex BuildIndex(DistanceMetric metric, string spec, IProgress<ProgressUpdate>? progress) =>
+        IndexFilling.Build(_registry, _manifest.Model.Dimension, metric, spec, _vectors, LiveIdsFrom(0), LiveVectors, _folder, progress);
 
     /// <summary>Adds the live rows from id <paramref name="first"/> on, in batches, with progress.</summary>
-    private void AddRows(IVectorIndex index, long first, IProgress<ProgressUpdate>? progress)
+    private void AddRows(IVectorIndex index, long first, IProgress<ProgressUpdate>? progress) =>
+        IndexFilling.Add(index, _vectors, LiveIdsFrom(first), IndexFilling.UpdateStage(index), progress);
+
+    /// <summary>Ids of live rows from <paramref name="first"/> on, in order.</summary>
+    private List<long> LiveIdsFrom(long first)
     {
-        const int batch = 1024;
-        int dimension = _manifest.Model.Dimension;
-        long total = _vectors.Rows - first;
-        if (total <= 0) return;
-        var rows = new float[batch * dimension];
-        var ids = new long[batch];
-        int filled = 0;
-        long done = 0;
-        string stage = first == 0 ? $"Adding to {index.Spec}" : $"Bringing {index.Spec} up to date";
+        var ids = new List<long>((int)Math.Max(0, _vectors.Rows - first));
         for (long id = first; id < _vectors.Rows; id++)
         {
-            done++;
-            if (_deleted.Contains(id)) continue;
-            _vectors.Vector(id).CopyTo(rows.AsSpan(filled * dimension, dimension));
-            ids[filled++] = id;
-            if (filled < batch) continue;
-            index.Add(rows, ids);
-            filled = 0;
-            progress?.Report(new ProgressUpdate(stage, done, total));
+            if (!_deleted.Contains(id)) ids.Add(id);
         }
-        if (filled > 0) index.Add(rows.AsSpan(0, filled * dimension), ids.AsSpan(0, filled));
-        progress?.Report(new ProgressUpdate(stage, total, total));
+        return ids;
     }
 
     /// <summary>Writes an index file atomically; returns its manifest entry.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Lookalike.Errors;
 using Lookalike.Indexes;
@@ -36,6 +35,19 @@ public sealed partial class EmbeddedCollection
     }
 
     /// <inheritdoc/>
+    public override async IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var snapshot = Read(() => _files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList());
+        foreach (var (path, state) in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return (path, state);
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public override ValueTask<(IReadOnlyList<ImageRecord> Images, float[] Vectors)> ReadAllAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ReadAll());
 
@@ -57,29 +69,13 @@ public sealed partial class EmbeddedCollection
     public override ValueTask<SearchResponse> SearchAsync(ReadOnlyMemory<float> query, SearchOptions options,
         CancellationToken cancellationToken = default)
     {
-        int dimension = _manifest.Model.Dimension;
-        if (query.Length != dimension)
-            throw new LookalikeException($"Query has {query.Length} dimensions; collection '{_folder}' holds {dimension}-d vectors of model {_manifest.Model.Id}.");
-        if (options.K < 1) throw new LookalikeException($"k must be at least 1 (was {options.K}).");
+        IndexFilling.CheckQuery(query.Span, options, _manifest.Model.Dimension, _folder, _manifest.Model.Id);
         var metric = options.Metric ?? DistanceMetrics.Parse(_manifest.Metric);
-        string spec = options.IndexSpec ?? _manifest.Index;
-        var index = GetOrLoadIndex(metric, spec);
+        var index = GetOrLoadIndex(metric, options.IndexSpec ?? _manifest.Index);
         _gate.EnterReadLock();
         try
         {
-            int k = (int)Math.Min(options.K, Math.Max(1, index.Count));
-            var distances = new float[k];
-            var ids = new long[k];
-            var clock = Stopwatch.StartNew();
-            var stats = index.Search(query.Span, k, distances, ids, options.Parameters);
-            var elapsed = clock.Elapsed;
-            var hits = new List<SearchHit>(k);
-            for (int i = 0; i < k && ids[i] >= 0; i++)
-            {
-                float similarity = Similarity.Of(metric, distances[i], query.Span, _vectors.Vector(ids[i]));
-                hits.Add(new SearchHit(hits.Count + 1, _images[(int)ids[i]], distances[i], similarity));
-            }
-            return ValueTask.FromResult(new SearchResponse(hits, metric, index.Spec, stats, elapsed));
+            return ValueTask.FromResult(IndexFilling.Search(index, query.Span, options, metric, _vectors, id => _images[(int)id]));
         }
         finally
         {

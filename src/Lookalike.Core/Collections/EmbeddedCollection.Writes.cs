@@ -24,7 +24,7 @@ public sealed partial class EmbeddedCollection
             _images.Add(record);
             _vectors.AddPending(image.Features);
             _idOfHash[image.Sha256] = id;
-            foreach (var index in _indexes.Values) index.Add(image.Features, [id]);
+            foreach (var index in _indexes.All) index.Add(image.Features, [id]);
             _dirty = true;
             return ValueTask.FromResult((id, true));
         }
@@ -44,7 +44,7 @@ public sealed partial class EmbeddedCollection
             var removed = ids.Where(id => id >= 0 && id < _images.Count && _deleted.Add(id)).ToArray();
             _deletedSinceCommit.UnionWith(removed);
             foreach (long id in removed) _idOfHash.Remove(_images[(int)id].Sha256);
-            foreach (var index in _indexes.Values) index.Remove(removed);
+            foreach (var index in _indexes.All) index.Remove(removed);
             _dirty |= removed.Length > 0;
             return ValueTask.FromResult(removed.Length);
         }
@@ -154,7 +154,6 @@ public sealed partial class EmbeddedCollection
         }
         _filesBeforeCommit.Clear();
         // The cached indexes saw the undone changes; they are loaded or rebuilt from the committed rows when next used.
-        foreach (var index in _indexes.Values) index.Dispose();
         _indexes.Clear();
         _vectors.ClearPending();
         _dirty = false;

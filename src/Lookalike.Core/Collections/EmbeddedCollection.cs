@@ -30,7 +30,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
     private readonly MappedVectors _vectors;
     private readonly SqliteMetadata _store;
     private readonly IndexRegistry _registry;
-    private readonly Dictionary<(DistanceMetric, string), IVectorIndex> _indexes = [];
+    private readonly LoadedIndexes _indexes;
     private EmbeddedManifest _manifest;
     private bool _dirty;
 
@@ -50,6 +50,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
         _lock = lockStream;
         _manifest = manifest;
         _registry = registry;
+        _indexes = new LoadedIndexes(registry, manifest.Model.Dimension, _gate);
         _vectors = new MappedVectors(Path.Combine(folder, EmbeddedFormat.VectorsFile), manifest.Model.Dimension);
         TakeCommittedState(manifest, metadata);
         _vectors.Map(manifest.Rows);
@@ -247,8 +248,7 @@ public sealed partial class EmbeddedCollection : ImageCollection
     public override async ValueTask DisposeAsync()
     {
         await Task.CompletedTask;
-        foreach (var index in _indexes.Values) index.Dispose();
-        _indexes.Clear();
+        _indexes.Dispose();
         _vectors.Dispose();
         _store.Dispose();
         _lock?.Dispose();

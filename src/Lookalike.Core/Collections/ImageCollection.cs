@@ -64,6 +64,9 @@ public abstract class ImageCollection : IAsyncDisposable
     /// <summary>What was recorded of a source file at <paramref name="path"/>, or null.</summary>
     public abstract ValueTask<FileState?> GetFileStateAsync(string path, CancellationToken cancellationToken = default);
 
+    /// <summary>Every recorded source file with its state, by path (what a copy of the collection carries over).</summary>
+    public abstract IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Records a source file's state so an unchanged file is skipped next time.</summary>
     public abstract ValueTask RecordFileStateAsync(string path, FileState state, CancellationToken cancellationToken = default);
 
@@ -88,6 +91,12 @@ public abstract class ImageCollection : IAsyncDisposable
     /// </summary>
     /// <returns>Whether there was a new commit.</returns>
     public abstract bool Refresh();
+
+    /// <summary>
+    /// Waits until another process may have committed (a store that is told so returns at once), at most
+    /// <paramref name="timeout"/>; then <see cref="Refresh"/> takes the commit in. Without notifications, waits the timeout.
+    /// </summary>
+    public virtual Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.Delay(timeout, cancellationToken);
 
     /// <inheritdoc/>
     public abstract ValueTask DisposeAsync();

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Lookalike.Web.Hosting;
 
 /// <summary>
-/// Keeps a server that opened its collection read-only up to date with commits made by another
-/// process (<c>lookalike index</c> into the same folder): the manifest is looked at twice a second,
-/// so new images are searchable and servable within a second of their commit.
+/// Keeps a server up to date with commits made by other processes (<c>lookalike index</c> into the
+/// same folder, other servers of a shared database): the collection is looked at twice a second, or
+/// as soon as its store announces a commit, so new images are searchable and servable within a
+/// second of their commit. (An embedded collection's writer makes every commit itself and has nothing to take in.)
 /// </summary>
 internal sealed partial class CollectionFollower(CollectionHost host, ILogger<CollectionFollower> logger) : BackgroundService
 {
@@ -15,10 +16,9 @@ internal sealed partial class CollectionFollower(CollectionHost host, ILogger<Co
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (host.Options.AllowUploadsToCollection) return; // this server is the writer
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
+            await host.Collection.WaitForChangeAsync(Interval, stoppingToken);
             try
             {
                 if (host.FollowCommits()) LogCommit(logger, host.Collection.Count);

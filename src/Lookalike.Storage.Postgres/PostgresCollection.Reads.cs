@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using Lookalike.Collections;
+using Lookalike.Indexes;
+
+namespace Lookalike.Storage.Postgres;
+
+public sealed partial class PostgresCollection
+{
+    /// <inheritdoc/>
+    public override ValueTask<ImageRecord?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => _images.GetValueOrDefault(id)));
+
+    /// <inheritdoc/>
+    public override ValueTask<ImageRecord?> FindByHashAsync(string sha256, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => _idOfHash.TryGetValue(sha256, out long id) ? _images[id] : null));
+
+    /// <inheritdoc/>
+    public override ValueTask<FileState?> GetFileStateAsync(string path, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => _files.GetValueOrDefault(path)));
+
+    /// <inheritdoc/>
+    public override ValueTask<float[]?> GetFeaturesAsync(long id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => _images.ContainsKey(id) ? _vectors.Vector(id).ToArray() : null));
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ImageRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var snapshot = Read(() => _images.Values.OrderBy(i => i.Id).ToList());
+        foreach (var image in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return image;
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var snapshot = Read(() => _files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList());
+        foreach (var (path, state) in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return (path, state);
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<(IReadOnlyList<ImageRecord> Images, float[] Vectors)> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(() => ((IReadOnlyList<ImageRecord>)[.. _images.Values.OrderBy(i => i.Id)], LiveVectors())));
+
+    /// <inheritdoc/>
+    public override ValueTask<SearchResponse> SearchAsync(ReadOnlyMemory<float> query, SearchOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        IndexFilling.CheckQuery(query.Span, options, _settings.Model.Dimension, _location.Display, _settings.Model.Id);
+        var metric = options.Metric ?? _settings.Metric;
+        var index = GetOrLoadIndex(metric, options.IndexSpec ?? _settings.IndexSpec);
+        _gate.EnterReadLock();
+        try
+        {
+            return ValueTask.FromResult(IndexFilling.Search(index, query.Span, options, metric, _vectors, id => _images[id]));
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Ids of the live images in order. Callers hold the gate.</summary>
+    private List<long> LiveIds()
+    {
+        var ids = _images.Keys.ToList();
+        ids.Sort();
+        return ids;
+    }
+
+    /// <summary>A copy of every live vector in id order (n×d). Callers hold the gate.</summary>
+    private float[] LiveVectors()
+    {
+        int dimension = _settings.Model.Dimension;
+        var ids = LiveIds();
+        var vectors = new float[(long)ids.Count * dimension];
+        for (int i = 0; i < ids.Count; i++) _vectors.Vector(ids[i]).CopyTo(vectors.AsSpan(i * dimension, dimension));
+        return vectors;
+    }
+}
