@@ -26,6 +26,7 @@ public static class LookalikeCli
         {
             IndexCommand.Create(context),
             ReindexCommand.Create(context),
+            MigrateCommand.Create(context),
             ImportCommand.Create(context),
             SearchCommand.Create(context),
             InfoCommand.Create(context),

@@ -1,5 +1,6 @@
 using Lookalike.Collections;
 using Lookalike.Indexes;
+using Lookalike.Storage.Postgres;
 using Lookalike.Training.Hashing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,11 +18,11 @@ namespace Lookalike.Sessions;
 /// <see cref="LookalikeSession.CreateExtractor"/> (ONNX Runtime) unless replaced, e.g. by a test's small deterministic one.</param>
 public sealed record LookalikeServices(IndexRegistry Indexes, ICollectionProvider Collections, ExtractorFactory? Extractors = null)
 {
-    /// <summary>Every index type of the product, and the embedded folder store.</summary>
+    /// <summary>Every index type of the product; the PostgreSQL store for database locations, the embedded folder store for folders.</summary>
     public static LookalikeServices CreateDefault()
     {
         var indexes = IndexRegistry.Builtin.With(new NeuralLshDescriptor());
-        return new LookalikeServices(indexes, new EmbeddedCollectionProvider(indexes));
+        return new LookalikeServices(indexes, new CollectionStores(new PostgresCollectionProvider(indexes), new EmbeddedCollectionProvider(indexes)));
     }
 }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookalike.Cli.Output;
+using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Features;
@@ -24,7 +25,7 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     {
         public Option<string> Database { get; } = new("--db")
         {
-            Description = "Database: folder of class/image, collection folder, .npy/.fvecs, or fashion-mnist:train.",
+            Description = "Database: folder of class/image, collection (folder or postgres://…), .npy/.fvecs, or fashion-mnist:train.",
             Required = required,
         };
 
@@ -48,7 +49,7 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     public static async Task<EvaluationInputs> LoadAsync(CliContext context, ParseResult parse, Options options,
         CancellationToken cancellationToken)
     {
-        using var features = new LazyExtractor(parse.GetValue(options.Model));
+        using var features = new LazyExtractor(parse.GetValue(options.Model), context.Collections);
         var db = await ConsoleProgress.RunAsync(context, "Database", p => features.Loader.LoadAsync(parse.GetValue(options.Database)!, p, cancellationToken));
         var qs = await ConsoleProgress.RunAsync(context, "Queries", p => features.Loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
         db.EnsureSameModel(qs);
@@ -71,7 +72,7 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     public static async Task<LabeledVectors> LoadAsync(CliContext context, string source, string? model, CancellationToken cancellationToken,
         ImageAugmentation augmentation = ImageAugmentation.None)
     {
-        using var features = new LazyExtractor(model, augmentation);
+        using var features = new LazyExtractor(model, context.Collections, augmentation);
         string stage = augmentation == ImageAugmentation.None ? "Vectors" : $"Vectors ({augmentation.ToString().ToLowerInvariant()})";
         return await ConsoleProgress.RunAsync(context, stage, p => features.Loader.LoadAsync(source, p, cancellationToken));
     }
@@ -81,11 +82,11 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     {
         private OnnxFeatureExtractor? _extractor;
 
-        public LazyExtractor(string? model, ImageAugmentation augmentation = ImageAugmentation.None) =>
+        public LazyExtractor(string? model, ICollectionProvider collections, ImageAugmentation augmentation = ImageAugmentation.None) =>
             Loader = new DatasetLoader(() => _extractor ??= new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(model)) with
             {
                 Loader = new ImageLoaderOptions { Augmentation = augmentation },
-            }), Path.Combine(ModelLocator.DataDirectory, "cache"));
+            }), Path.Combine(ModelLocator.DataDirectory, "cache"), collections);
 
         public DatasetLoader Loader { get; }
 

@@ -43,21 +43,23 @@ internal static class IndexCommand
         {
             // Scan first: a missing or empty folder fails before anything is created.
             var scanned = ImageFiles.Scan(parse.GetValue(folder)!);
-            string collectionFolder = Path.GetFullPath(parse.GetValue(collection)!);
+            string location = CollectionLocations.Normalize(parse.GetValue(collection)!);
+            // The decoding journal is local: in the collection's folder, or beside the user's data for a database.
+            string journalFolder = CollectionLocations.LocalFolder(location, Onnx.Models.ModelLocator.DataDirectory, "journals");
             DecodeJournal journal;
             try
             {
-                Directory.CreateDirectory(collectionFolder);
-                journal = new DecodeJournal(collectionFolder);
+                Directory.CreateDirectory(journalFolder);
+                journal = new DecodeJournal(journalFolder);
             }
             catch (Exception e) when (StorageException.IsStorageFailure(e))
             {
-                throw new StorageException($"Cannot write collection folder '{collectionFolder}'", e);
+                throw new StorageException($"Cannot write collection folder '{journalFolder}'", e);
             }
             string[] specs = parse.GetValue(index) ?? [];
             await using var session = await LookalikeSession.OpenAsync(context.Services, new SessionRequest
             {
-                Location = collectionFolder,
+                Location = location,
                 Access = CollectionAccess.WriteOrCreate,
                 ModelPath = parse.GetValue(model),
                 HeadPath = parse.GetValue(head),

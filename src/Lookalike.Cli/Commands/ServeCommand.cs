@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lookalike.Collections;
 using Lookalike.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -38,7 +39,7 @@ internal static class ServeCommand
             var settings = new Dictionary<string, string?>
             {
                 ["urls"] = parse.GetValue(urls),
-                ["Lookalike:Collection"] = Path.GetFullPath(parse.GetValue(collection)!),
+                ["Lookalike:Collection"] = CollectionLocations.Normalize(parse.GetValue(collection)!),
                 ["Lookalike:Model"] = parse.GetValue(model),
                 ["Lookalike:ApproximateIndex"] = parse.GetValue(approximate),
                 ["Lookalike:AllowUploadsToCollection"] = parse.GetValue(uploads) ? "true" : null,

@@ -44,7 +44,7 @@ public interface ICollectionProvider
 public sealed class EmbeddedCollectionProvider(IndexRegistry indexes) : ICollectionProvider
 {
     /// <inheritdoc/>
-    public bool Handles(string location) => !location.Contains("://", StringComparison.Ordinal) && !location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    public bool Handles(string location) => CollectionLocations.IsFolder(location);
 
     /// <inheritdoc/>
     public ModelReference? ReadModel(string location) => EmbeddedCollection.ReadModel(location);

@@ -19,7 +19,7 @@ namespace Lookalike.Evaluation.Datasets;
 /// collection per model (file sha256 → vector); a moved, renamed or re-split folder extracts nothing again.</item>
 /// </list>
 /// </summary>
-public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cacheDirectory)
+public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cacheDirectory, ICollectionProvider? collections = null)
 {
     /// <summary>Loads <paramref name="source"/>.</summary>
     public async Task<LabeledVectors> LoadAsync(string source, IProgress<ProgressUpdate>? progress = null,
@@ -33,6 +33,11 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         }
         if (source.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
             return FashionMnist.Load(source["fashion-mnist:".Length..]);
+        if (collections is not null && !CollectionLocations.IsFolder(source) && collections.Handles(source))
+        {
+            await using var stored = await collections.OpenAsync(source, CollectionAccess.Read, cancellationToken: cancellationToken);
+            return await FromCollectionAsync(source, stored, cancellationToken);
+        }
         if (File.Exists(source))
         {
             var (values, _, columns) = Path.GetExtension(source).ToLowerInvariant() switch
@@ -48,7 +53,7 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         if (EmbeddedCollection.Exists(source))
         {
             await using var collection = EmbeddedCollection.OpenReadOnly(source);
-            return FromCollection(source, collection);
+            return await FromCollectionAsync(source, collection, cancellationToken);
         }
         return await FromImagesAsync(source, progress, cancellationToken);
     }
@@ -110,9 +115,9 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         return new LabeledVectors(folder, model.Dimension, [.. vectors], [.. labels], [.. names]) { Model = model };
     }
 
-    private static LabeledVectors FromCollection(string source, EmbeddedCollection collection)
+    private static async Task<LabeledVectors> FromCollectionAsync(string source, ImageCollection collection, CancellationToken cancellationToken)
     {
-        var (images, vectors) = collection.ReadAll();
+        var (images, vectors) = await collection.ReadAllAsync(cancellationToken);
         return new LabeledVectors(source, collection.Model.Dimension, vectors, images.Select(i => i.Label).ToArray(),
             images.Select(i => i.Path).ToArray())
         { Model = collection.Model };

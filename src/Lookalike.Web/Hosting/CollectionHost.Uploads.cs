@@ -12,7 +12,9 @@ internal sealed partial class CollectionHost
     /// <summary>Where accepted uploads are stored.</summary>
     public string UploadsFolder => Options.UploadsFolder is { Length: > 0 } chosen
         ? Path.GetFullPath(chosen)
-        : Path.Combine(Path.GetFullPath(Options.Collection!), "uploads");
+        : CollectionLocations.IsFolder(Options.Collection!)
+            ? Path.Combine(Path.GetFullPath(Options.Collection!), "uploads")
+            : CollectionLocations.LocalFolder(Options.Collection!, Onnx.Models.ModelLocator.DataDirectory, "uploads");
 
     /// <summary>
     /// Stores an upload content-addressed in <see cref="UploadsFolder"/>, adds it and commits. One

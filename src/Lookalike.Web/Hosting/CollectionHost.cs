@@ -30,7 +30,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         _logger = logger;
         Options = options.Value;
         string folder = Options.Collection is { Length: > 0 } given
-            ? Path.GetFullPath(given)
+            ? CollectionLocations.Normalize(given)
             : throw new LookalikeException("No collection to serve: give --collection DIR (configuration key Lookalike:Collection).");
         if (services.Collections.ReadModel(folder) is null && !Options.AllowUploadsToCollection)
         {
