@@ -27,6 +27,7 @@ public static class LookalikeCli
             IndexCommand.Create(context),
             ReindexCommand.Create(context),
             MigrateCommand.Create(context),
+            ClusterCommand.Create(context),
             ImportCommand.Create(context),
             SearchCommand.Create(context),
             InfoCommand.Create(context),

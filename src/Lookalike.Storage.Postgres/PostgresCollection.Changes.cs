@@ -10,7 +10,7 @@ namespace Lookalike.Storage.Postgres;
 public sealed partial class PostgresCollection
 {
     /// <summary>What other processes committed after a generation, read in one snapshot of the database.</summary>
-    private sealed record Changes(long Generation, List<(ImageRecord Image, long Generation, float[] Vector)> Added, List<long> Deleted,
+    private sealed record Changes(long Generation, List<(ImageRecord Image, long Generation, float[]? Vector)> Added, List<long> Deleted,
         List<(string Path, FileState State)> Files, IReadOnlyList<SnapshotEntry>? Snapshots);
 
     /// <inheritdoc/>
@@ -69,11 +69,14 @@ public sealed partial class PostgresCollection
         var snapshots = withSnapshots || latest > since ? ReadSnapshots(connection) : null;
         if (latest <= since) return new Changes(since, [], [], [], snapshots);
         string after = since.ToString(CultureInfo.InvariantCulture);
-        var added = new List<(ImageRecord, long, float[])>();
+        string shard = _view.Shard is { } of ? " AND " + of.Condition("i.id") : "";
+        string data = _view.HoldsVectors ? "v.data" : "NULL::bytea";
+        string join = _view.HoldsVectors ? $"JOIN {Table("vectors")} v ON v.id = i.id" : "";
+        var added = new List<(ImageRecord, long, float[]?)>();
         using (var export = connection.BeginBinaryExport($"""
-            COPY (SELECT i.id, i.path, i.sha256, i.label, i.bytes, i.width, i.height, i.added_at, i.added_generation, v.data
-                  FROM {Table("images")} i JOIN {Table("vectors")} v ON v.id = i.id
-                  WHERE i.added_generation > {after} AND i.deleted_generation IS NULL ORDER BY i.id) TO STDOUT (FORMAT BINARY)
+            COPY (SELECT i.id, i.path, i.sha256, i.label, i.bytes, i.width, i.height, i.added_at, i.added_generation, {data}
+                  FROM {Table("images")} i {join}
+                  WHERE i.added_generation > {after} AND i.deleted_generation IS NULL{shard} ORDER BY i.id) TO STDOUT (FORMAT BINARY)
             """))
         {
             while (export.StartRow() >= 0)
@@ -85,7 +88,7 @@ public sealed partial class PostgresCollection
                 int width = export.Read<int>(NpgsqlDbType.Integer), height = export.Read<int>(NpgsqlDbType.Integer);
                 var addedAt = export.Read<DateTime>(NpgsqlDbType.TimestampTz);
                 long generation = export.Read<long>(NpgsqlDbType.Bigint);
-                float[] vector = VectorBytes.ToFloats(export.Read<byte[]>(NpgsqlDbType.Bytea), _settings.Model.Dimension, id);
+                float[]? vector = _view.HoldsVectors ? VectorBytes.ToFloats(export.Read<byte[]>(NpgsqlDbType.Bytea), _settings.Model.Dimension, id) : Skip<float[]>(export);
                 added.Add((new ImageRecord(id, path, sha256, label, bytes, width, height, new DateTimeOffset(addedAt, TimeSpan.Zero)), generation, vector));
             }
         }
@@ -100,6 +103,7 @@ public sealed partial class PostgresCollection
         var files = new List<(string, FileState)>();
         using (var command = new NpgsqlCommand($"SELECT path, size, last_write_ticks, sha256 FROM {Table("files")} WHERE generation > @since", connection))
         {
+            if (_view.Shard is not null) command.CommandText += " AND false"; // a shard serves searches only
             command.Parameters.AddWithValue("since", since);
             using var reader = command.ExecuteReader();
             while (reader.Read()) files.Add((reader.GetString(0), new FileState(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3))));
@@ -132,8 +136,8 @@ public sealed partial class PostgresCollection
         var newIds = new List<long>();
         foreach (var (image, generation, vector) in changes.Added)
         {
-            if (_vectors.Contains(image.Id)) continue;
-            _vectors.Add(vector, [image.Id]);
+            if (_addedGeneration.ContainsKey(image.Id)) continue; // this process's own, or known already
+            if (vector is not null) _vectors.Add(vector, [image.Id]);
             _images[image.Id] = image;
             _addedGeneration[image.Id] = generation;
             _idOfHash[image.Sha256] = image.Id;

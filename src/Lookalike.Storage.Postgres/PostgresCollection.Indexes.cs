@@ -12,7 +12,11 @@ namespace Lookalike.Storage.Postgres;
 public sealed partial class PostgresCollection
 {
     /// <summary>A saved index as listed, with the commit generation it covers.</summary>
-    private sealed record SnapshotEntry(PersistedIndex Entry, long Generation);
+    private sealed record SnapshotEntry(PersistedIndex Entry, long Generation)
+    {
+        /// <summary>The shard suffix of a shard's snapshot (<see cref="ShardOf.SnapshotSuffix"/>), or null for the whole collection's.</summary>
+        public string? Shard => Entry.Name.IndexOf('@') is >= 0 and var at ? Entry.Name[at..] : null;
+    }
 
     /// <inheritdoc/>
     public override ValueTask<IReadOnlyList<PersistedIndex>> SaveIndexesAsync(IReadOnlyCollection<string> specs, bool rebuild = false,
@@ -43,7 +47,7 @@ public sealed partial class PostgresCollection
         CommitCore();
         var chosen = _settings.Metric;
         var wanted = specs.Select(s => (Metric: chosen, Spec: _indexes.Canonical(chosen, s))).ToList();
-        foreach (var saved in _snapshots)
+        foreach (var saved in _snapshots.Where(s => s.Shard is null))
         {
             var key = (DistanceMetrics.Parse(saved.Entry.Metric), saved.Entry.Spec);
             if (!wanted.Contains(key)) wanted.Add(key);
@@ -66,12 +70,21 @@ public sealed partial class PostgresCollection
         return result;
     }
 
-    /// <summary>The loaded, saved or freshly built index for (metric, spec), cached for later searches.</summary>
+    /// <summary>
+    /// The loaded, saved or freshly built index for (metric, spec), cached for later searches. A shard
+    /// stores the index it had to build as its own snapshot, so that it starts from there when it is
+    /// activated again (on another machine after a failure).
+    /// </summary>
     private IVectorIndex GetOrLoadIndex(DistanceMetric metric, string spec) => _indexes.GetOrLoad(metric, spec, (m, canonical) =>
-        (FindSnapshot(m, canonical) is { } entry ? LoadSnapshot(entry, null) : null) ?? BuildIndex(m, canonical, null));
+    {
+        if (FindSnapshot(m, canonical) is { } entry && LoadSnapshot(entry, null) is { } loaded) return loaded;
+        var built = BuildIndex(m, canonical, null);
+        if (_view.Shard is not null) StoreSnapshot(built, m, built.Count);
+        return built;
+    });
 
     private SnapshotEntry? FindSnapshot(DistanceMetric metric, string canonical) =>
-        _snapshots.FirstOrDefault(s => s.Entry.Spec == canonical && DistanceMetrics.Parse(s.Entry.Metric) == metric);
+        _snapshots.FirstOrDefault(s => s.Entry.Spec == canonical && DistanceMetrics.Parse(s.Entry.Metric) == metric && s.Shard == _view.Shard?.SnapshotSuffix);
 
     private IVectorIndex BuildIndex(DistanceMetric metric, string spec, IProgress<ProgressUpdate>? progress) =>
         IndexFilling.Build(_registry, _settings.Model.Dimension, metric, spec, _vectors, LiveIds(), LiveVectors, _location.Display, progress);
@@ -94,7 +107,7 @@ public sealed partial class PostgresCollection
             }
             using var deleted = new NpgsqlCommand($"""
                 SELECT i.id, v.data FROM {Table("images")} i JOIN {Table("vectors")} v ON v.id = i.id
-                WHERE i.added_generation <= @generation AND i.deleted_generation > @generation
+                WHERE i.added_generation <= @generation AND i.deleted_generation > @generation{(_view.Shard is { } of ? " AND " + of.Condition("i.id") : "")}
                 """, connection);
             deleted.Parameters.AddWithValue("generation", entry.Generation);
             using var reader = deleted.ExecuteReader();
@@ -132,7 +145,7 @@ public sealed partial class PostgresCollection
     {
         using var buffer = new MemoryStream();
         IndexRegistry.Save(index, buffer);
-        var entry = new PersistedIndex(NameOf(metric, index.Spec), index.Spec, metric.Name(), index.Count, trainedOn, buffer.Length,
+        var entry = new PersistedIndex(NameOf(metric, index.Spec) + _view.Shard?.SnapshotSuffix, index.Spec, metric.Name(), index.Count, trainedOn, buffer.Length,
             TruncatedToMicroseconds(DateTimeOffset.UtcNow));
         using var connection = Connect(_data, _location);
         PostgresSchema.Execute(connection, $"""

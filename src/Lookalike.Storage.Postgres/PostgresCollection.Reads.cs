@@ -19,8 +19,16 @@ public sealed partial class PostgresCollection
         ValueTask.FromResult(Read(() => _files.GetValueOrDefault(path)));
 
     /// <inheritdoc/>
-    public override ValueTask<float[]?> GetFeaturesAsync(long id, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(() => _images.ContainsKey(id) ? _vectors.Vector(id).ToArray() : null));
+    public override async ValueTask<float[]?> GetFeaturesAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var (live, held) = Read(() => (_images.ContainsKey(id), _vectors.Contains(id) ? _vectors.Vector(id).ToArray() : null));
+        if (!live) return null;
+        if (held is not null) return held;
+        await using var connection = await _data.OpenConnectionAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT data FROM {Table("vectors")} WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes ? VectorBytes.ToFloats(bytes, _settings.Model.Dimension, id) : null;
+    }
 
     /// <inheritdoc/>
     public override async IAsyncEnumerable<ImageRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -56,6 +64,7 @@ public sealed partial class PostgresCollection
         CancellationToken cancellationToken = default)
     {
         IndexFilling.CheckQuery(query.Span, options, _settings.Model.Dimension, _location.Display, _settings.Model.Id);
+        if (!_view.HoldsVectors) throw new InvalidOperationException($"This view of '{_location}' holds no vectors to search.");
         var metric = options.Metric ?? _settings.Metric;
         var index = GetOrLoadIndex(metric, options.IndexSpec ?? _settings.IndexSpec);
         _gate.EnterReadLock();

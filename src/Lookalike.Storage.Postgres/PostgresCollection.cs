@@ -41,12 +41,14 @@ public sealed partial class PostgresCollection : ImageCollection
     private readonly LoadedIndexes _indexes;
     private readonly ChangeListener _changes;
     private readonly CollectionSettings _settings;
+    private readonly PostgresView _view;
     private IReadOnlyList<SnapshotEntry> _snapshots = [];
     private long _generation;
 
     private PostgresCollection(PostgresLocation location, NpgsqlDataSource data, IndexRegistry registry, bool writable,
-        CollectionSettings settings)
+        CollectionSettings settings, PostgresView view)
     {
+        _view = view;
         _location = location;
         _data = data;
         _registry = registry;
@@ -61,8 +63,11 @@ public sealed partial class PostgresCollection : ImageCollection
     private sealed record CollectionSettings(ModelReference Model, DistanceMetric Metric, string IndexSpec);
 
     /// <summary>Opens (or, with <paramref name="creation"/>, creates) the collection at <paramref name="location"/> and loads it.</summary>
-    internal static PostgresCollection Open(PostgresLocation location, IndexRegistry registry, CollectionAccess access, NewCollection? creation)
+    internal static PostgresCollection Open(PostgresLocation location, IndexRegistry registry, CollectionAccess access, NewCollection? creation,
+        PostgresView? view = null)
     {
+        view ??= PostgresView.Whole;
+        if (view.Shard is not null && access != CollectionAccess.Read) throw new ArgumentException("A shard is opened for reading.", nameof(view));
         var data = new NpgsqlDataSourceBuilder(location.ConnectionString).Build();
         try
         {
@@ -86,7 +91,7 @@ public sealed partial class PostgresCollection : ImageCollection
                 }
                 settings = ReadSettings(connection, location) ?? throw NoCollection(location);
             }
-            var collection = new PostgresCollection(location, data, registry, access != CollectionAccess.Read, settings);
+            var collection = new PostgresCollection(location, data, registry, access != CollectionAccess.Read, settings, view);
             if (creation is not null) collection.EnsureModel(creation.Model);
             collection.LoadChanges();
             collection._changes.Start();
@@ -172,9 +177,21 @@ public sealed partial class PostgresCollection : ImageCollection
         {
             long size = SizeInDatabase();
             return Read(() => new CollectionInfo(_location.Display, _images.Count, _settings.Model, _settings.Metric, _settings.IndexSpec,
-                size, [.. _snapshots.Select(s => s.Entry)]));
+                size, [.. _snapshots.Where(s => s.Shard is null).Select(s => s.Entry)]));
         }
     }
+
+    /// <summary>What this instance loaded: every image, records only, or one shard.</summary>
+    public PostgresView View => _view;
+
+    /// <summary>The specs of the indexes this instance has loaded or built.</summary>
+    public IReadOnlyList<string> LoadedIndexSpecs => Read(() => _indexes.All.Select(i => i.Spec).ToList());
+
+    /// <summary>The commit generation this instance has taken in.</summary>
+    public long Generation => Read(() => _generation);
+
+    /// <summary>Bytes of the vectors this instance holds in memory (not counting the indexes).</summary>
+    public long VectorBytesInMemory => Read(() => (long)_vectors.Count * _settings.Model.Dimension * sizeof(float));
 
     /// <summary>Bytes the collection's tables and their indexes take in the database.</summary>
     private long SizeInDatabase()

@@ -10,6 +10,15 @@ namespace Lookalike.Storage.Postgres;
 /// <param name="indexes">The index types its specs may name.</param>
 public sealed class PostgresCollectionProvider(IndexRegistry indexes) : ICollectionProvider
 {
+    /// <summary>Opens part of the collection at <paramref name="location"/>: its records only, or one shard (for reading).</summary>
+    public async ValueTask<PostgresCollection> OpenViewAsync(string location, PostgresView view, CollectionAccess access = CollectionAccess.Read,
+        NewCollection? creation = null, CancellationToken cancellationToken = default)
+    {
+        var parsed = PostgresLocation.Parse(location);
+        return await Task.Run(() => PostgresCollection.Open(parsed, indexes, access, access == CollectionAccess.WriteOrCreate ? creation : null, view),
+            cancellationToken);
+    }
+
     /// <inheritdoc/>
     public bool Handles(string location) => PostgresLocation.IsPostgres(location);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lookalike.Cluster;
 using Lookalike.Collections;
 using Lookalike.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -30,16 +31,18 @@ internal static class ServeCommand
         };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload.", DefaultValueFactory = _ => 20 };
         var maxPixels = CommonOptions.MaxPixels();
-        var command = new Command("serve", "Serve the search page and the JSON API for a collection.")
+        var cluster = ClusterOptions.Create();
+        var command = new Command("serve", "Serve the search page and the JSON API for a collection; with --cluster, also be a silo holding some of its shards.")
         {
-            collection, model, urls, approximate, uploads, maxUpload, maxPixels,
+            collection, model, urls, approximate, uploads, maxUpload, maxPixels, cluster.Location, cluster.Shards, cluster.Address, cluster.SiloPort, cluster.GatewayPort,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            string? clusterLocation = parse.GetValue(cluster.Location);
             var settings = new Dictionary<string, string?>
             {
                 ["urls"] = parse.GetValue(urls),
-                ["Lookalike:Collection"] = CollectionLocations.Normalize(parse.GetValue(collection)!),
+                ["Lookalike:Collection"] = clusterLocation ?? CollectionLocations.Normalize(parse.GetValue(collection)!),
                 ["Lookalike:Model"] = parse.GetValue(model),
                 ["Lookalike:ApproximateIndex"] = parse.GetValue(approximate),
                 ["Lookalike:AllowUploadsToCollection"] = parse.GetValue(uploads) ? "true" : null,
@@ -50,8 +53,17 @@ internal static class ServeCommand
             var worker = DecodeWorkerCommand.CommandLine();
             for (int i = 0; i < worker.Count; i++) settings[$"Lookalike:DecoderWorkerCommand:{i}"] = worker[i];
             string[] args = [.. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}")];
-            await using var app = await SearchServer.BuildAsync(args, cancellationToken);
+            var silo = clusterLocation is null ? null : await cluster.ReadAsync(parse);
+            await using var app = await SearchServer.BuildAsync(args,
+                silo is null ? null : builder => builder.AddLookalikeCluster(silo.Value.Options, silo.Value.Endpoints),
+                warmUp: silo is null, cancellationToken);
             await app.StartAsync(cancellationToken);
+            if (silo is not null)
+            {
+                // The shards answer once this silo (and the cluster) runs.
+                await app.WarmUpAsync(cancellationToken);
+                context.Console.MarkupLine($"Silo {Markup.Escape(silo.Value.Endpoints.Address.ToString())}:{silo.Value.Endpoints.SiloPort} of a cluster of {silo.Value.Options.Shards} shards.");
+            }
             foreach (string url in app.Urls) context.Console.MarkupLine($"Search page: [link]{Markup.Escape(url)}/[/]   (Ctrl+C stops the server)");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

@@ -121,3 +121,6 @@ public sealed class StorageException : LookalikeException
         _ => e.Message,
     };
 }
+
+/// <summary>A part of the system that should answer does not, for now (a shard whose machine died); trying again later may work.</summary>
+public class UnavailableException(string message, Exception inner) : LookalikeException(message, inner);

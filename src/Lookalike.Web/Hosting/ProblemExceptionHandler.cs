@@ -40,6 +40,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         StorageException { IsFull: true } e => (StatusCodes.Status507InsufficientStorage, "Storage full", e.Message),
         StorageException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
         UnreadableFileException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
+        UnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Search unavailable", e.Message),
         _ when StorageException.IsDiskFull(exception) =>
             (StatusCodes.Status507InsufficientStorage, "Storage full", "The server's disk is full; nothing was stored."),
         LookalikeException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),

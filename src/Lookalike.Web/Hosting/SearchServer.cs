@@ -26,13 +26,19 @@ public static class SearchServer
     /// Builds the app from command-line style <paramref name="args"/> (<c>--urls</c>, <c>--Lookalike:Collection=DIR</c>, …)
     /// and opens the collection and the model, so that a bad setting fails here rather than on the first request.
     /// </summary>
+    /// <param name="args">The settings.</param>
+    /// <param name="configure">Services added before the search app's (e.g. a cluster silo whose store replaces the default).</param>
+    /// <param name="warmUp">Whether to open and warm up now; a host whose searches need it started first (a silo) calls <see cref="WarmUpAsync"/> itself.</param>
+    /// <param name="cancellationToken">Stops the warm-up.</param>
     /// <exception cref="Errors.LookalikeException">when the collection or the model cannot be opened.</exception>
-    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, bool warmUp = true,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
         builder.Services.AddLookalikeSearch(builder.Configuration);
         var app = builder.Build();
-        await app.WarmUpAsync(cancellationToken);
+        if (warmUp) await app.WarmUpAsync(cancellationToken);
         app.MapLookalikeApi();
         return app;
     }

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Globalization;
+using Lookalike.Cluster;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike cluster status</c>: the silos of a collection's cluster and its shards.</summary>
+internal static class ClusterCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var location = new Option<string>("--cluster") { Description = "The cluster's PostgreSQL collection.", Required = true };
+        var status = new Command("status", "List the cluster's silos and its shards (rows, indexes, memory, silo).") { location };
+        status.SetAction(async (parse, cancellationToken) =>
+        {
+            string collection = parse.GetValue(location)!;
+            int shards = await ClusterStatus.AgreeOnShardsAsync(collection, null);
+            var report = await ClusterStatus.ReadAsync(collection, shards, cancellationToken);
+            var silos = new Table().AddColumns("silo", "name", "status");
+            foreach (var silo in report.Silos) silos.AddRow(Markup.Escape(silo.Address), Markup.Escape(silo.Name), silo.Status);
+            context.Console.Write(silos);
+            var table = new Table().AddColumns("shard", "rows", "indexes", "vectors in memory", "generation", "silo");
+            foreach (var shard in report.Shards)
+            {
+                table.AddRow(shard.Shard.ToString(CultureInfo.InvariantCulture), shard.Rows.ToString("N0", CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join(", ", shard.Indexes)), $"{shard.VectorBytes / 1048576.0:F1} MiB",
+                    shard.Generation.ToString(CultureInfo.InvariantCulture), Markup.Escape(shard.Silo));
+            }
+            context.Console.Write(table);
+            context.Console.MarkupLine($"{report.Silos.Count} silo(s), {report.Shards.Count} shard(s), {report.Shards.Sum(s => s.Rows):N0} image(s).");
+            return 0;
+        });
+        return new Command("cluster", "Look at a sharded cluster.") { status };
+    }
+}
