@@ -12,13 +12,21 @@ namespace Lookalike.Cluster;
 /// and the snapshot of its index, or builds the index and stores it as its snapshot; it follows the
 /// collection's commits twice a second. Searches run concurrently, off the grain's turn.
 /// </summary>
+/// <remarks>
+/// Shards spread over the silos: shard i belongs on the (i mod n)-th of the n active silos (ordered by
+/// address). A shard elsewhere — activated before other silos joined, or moved by a failure — migrates
+/// there once membership has been stable for a few seconds (its next activation loads from PostgreSQL).
+/// </remarks>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed partial class ShardGrain(IOptions<ShardingOptions> options, IndexRegistry indexes, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
-    : Grain, IShardGrain
+internal sealed partial class ShardGrain(IOptions<ShardingOptions> options, IndexRegistry indexes, ILocalSiloDetails silo,
+    IClusterMembershipService membership, ILogger<ShardGrain> logger) : Grain, IShardGrain
 {
     private static readonly TimeSpan FollowEvery = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan BalanceEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StableFor = TimeSpan.FromSeconds(4);
     private PostgresCollection? _shard;
+    private (MembershipVersion Version, DateTime Since) _membershipSeen;
 
     private PostgresCollection Shard => _shard ?? throw new InvalidOperationException("The shard is not loaded.");
 
@@ -30,6 +38,24 @@ internal sealed partial class ShardGrain(IOptions<ShardingOptions> options, Inde
             cancellationToken: cancellationToken);
         LogLoaded(logger, index, settings.Shards, _shard.Count, silo.SiloAddress.ToString());
         this.RegisterGrainTimer(FollowAsync, new GrainTimerCreationOptions(FollowEvery, FollowEvery) { Interleave = true, KeepAlive = true });
+        this.RegisterGrainTimer(Balance, new GrainTimerCreationOptions(BalanceEvery, BalanceEvery) { KeepAlive = true });
+    }
+
+    /// <summary>Migrates to the silo this shard belongs on, once membership has settled.</summary>
+    private Task Balance()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version != _membershipSeen.Version) _membershipSeen = (snapshot.Version, DateTime.UtcNow);
+        if (DateTime.UtcNow - _membershipSeen.Since < StableFor) return Task.CompletedTask;
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
+            .OrderBy(a => a.ToParsableString(), StringComparer.Ordinal).ToList();
+        if (active.Count < 2) return Task.CompletedTask;
+        var home = active[(int)(this.GetPrimaryKeyLong() % active.Count)];
+        if (home.Equals(silo.SiloAddress)) return Task.CompletedTask;
+        LogMoving(logger, (int)this.GetPrimaryKeyLong(), home.ToString());
+        RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, home);
+        this.MigrateOnIdle();
+        return Task.CompletedTask;
     }
 
     private async Task FollowAsync(CancellationToken cancellationToken)
@@ -76,6 +102,9 @@ internal sealed partial class ShardGrain(IOptions<ShardingOptions> options, Inde
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} of {Shards} loaded: {Rows} images, on {Silo}")]
     private static partial void LogLoaded(ILogger logger, int shard, int shards, long rows, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} moves to {Silo}, where it belongs")]
+    private static partial void LogMoving(ILogger logger, int shard, string silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} could not take in the latest commit yet: {Reason}")]
     private static partial void LogFollowFailed(ILogger logger, int shard, string reason);
