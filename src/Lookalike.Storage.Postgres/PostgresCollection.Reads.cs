@@ -66,7 +66,13 @@ public sealed partial class PostgresCollection
         IndexFilling.CheckQuery(query.Span, options, _settings.Model.Dimension, _location.Display, _settings.Model.Id);
         if (!_view.HoldsVectors) throw new InvalidOperationException($"This view of '{_location}' holds no vectors to search.");
         var metric = options.Metric ?? _settings.Metric;
-        var index = GetOrLoadIndex(metric, options.IndexSpec ?? _settings.IndexSpec);
+        string spec = options.IndexSpec ?? _settings.IndexSpec;
+        if (PgVector.IsSpec(spec))
+        {
+            using var connection = Connect(_data, _location);
+            throw PgVector.Unavailable(connection, _location);
+        }
+        var index = GetOrLoadIndex(metric, spec);
         _gate.EnterReadLock();
         try
         {

@@ -179,6 +179,18 @@ public sealed class PostgresStoreTests
     }
 
     [PostgresFact]
+    public async Task In_database_search_says_why_it_cannot_answer()
+    {
+        await using var collection = await CreateAsync(NewLocation());
+        await collection.AddAsync(Image(0, RandomVectors.Gaussian(1, D, seed: 1)));
+        await collection.CommitAsync();
+        var error = await Assert.ThrowsAsync<LookalikeException>(() =>
+            collection.SearchAsync(new float[D], new SearchOptions(1, IndexSpec: "PgVector(m=16)")).AsTask());
+        Assert.Contains("pgvector", error.Message);
+        Assert.Contains("Hnsw", error.Message);
+    }
+
+    [PostgresFact]
     public async Task A_server_that_does_not_answer_is_a_clear_error()
     {
         var error = await Assert.ThrowsAsync<StorageException>(() =>
