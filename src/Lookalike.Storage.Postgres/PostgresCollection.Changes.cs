@@ -58,10 +58,10 @@ public sealed partial class PostgresCollection
     }
 
     /// <summary>
-    /// Reads the commits after <paramref name="since"/> in one repeatable-read transaction (no gate needed),
-    /// and the list of index snapshots when asked or when there was a commit.
+    /// Reads the commits after <paramref name="since"/> (but <paramref name="skip"/>, this process's own) in one
+    /// repeatable-read transaction (no gate needed), and the list of index snapshots when asked or when there was a commit.
     /// </summary>
-    private Changes FetchChanges(long since, bool withSnapshots)
+    private Changes FetchChanges(long since, bool withSnapshots, long skip = -1)
     {
         using var connection = Connect(_data, _location);
         using var transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
@@ -69,7 +69,8 @@ public sealed partial class PostgresCollection
         var snapshots = withSnapshots || latest > since ? ReadSnapshots(connection) : null;
         if (latest <= since) return new Changes(since, [], [], [], snapshots);
         string after = since.ToString(CultureInfo.InvariantCulture);
-        string shard = _view.Shard is { } of ? " AND " + of.Condition("i.id") : "";
+        string shard = (_view.Shard is { } of ? " AND " + of.Condition("i.id") : "")
+            + (skip >= 0 ? " AND i.added_generation <> " + skip.ToString(CultureInfo.InvariantCulture) : "");
         string data = _view.HoldsVectors ? "v.data" : "NULL::bytea";
         string join = _view.HoldsVectors ? $"JOIN {Table("vectors")} v ON v.id = i.id" : "";
         var added = new List<(ImageRecord, long, float[]?)>();

@@ -171,7 +171,12 @@ public sealed partial class PostgresCollection
         _pending.Clear();
         _deletedSinceCommit.Clear();
         _filesBeforeCommit.Clear();
-        ApplyChanges(FetchChanges(_generation, withSnapshots: false));
+        if (generation == _generation + 1)
+        {
+            _generation = generation; // no other process committed in between: nothing to read back
+            return;
+        }
+        ApplyChanges(FetchChanges(_generation, withSnapshots: false, skip: generation));
     }
 
     /// <summary>The commit's transaction; returns the hashes of pending images another process committed first (not written) and its generation.</summary>
