@@ -30,15 +30,7 @@ public sealed partial class PostgresCollection
             {
                 throw new LookalikeException($"Collection '{_location}' can no longer be read: {e.Message}", e);
             }
-            _gate.EnterWriteLock();
-            try
-            {
-                return ApplyChanges(changes);
-            }
-            finally
-            {
-                _gate.ExitWriteLock();
-            }
+            return _gate.Writing(() => ApplyChanges(changes));
         }
     }
 
@@ -46,15 +38,7 @@ public sealed partial class PostgresCollection
     private void LoadChanges()
     {
         var changes = FetchChanges(0, withSnapshots: true);
-        _gate.EnterWriteLock();
-        try
-        {
-            ApplyChanges(changes);
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+        _gate.Writing(() => ApplyChanges(changes));
     }
 
     /// <summary>

@@ -23,18 +23,7 @@ public sealed partial class PostgresCollection
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        lock (_sync)
-        {
-            _gate.EnterWriteLock();
-            try
-            {
-                return ValueTask.FromResult<IReadOnlyList<PersistedIndex>>(SaveIndexes(specs, rebuild, progress));
-            }
-            finally
-            {
-                _gate.ExitWriteLock();
-            }
-        }
+        lock (_sync) return ValueTask.FromResult<IReadOnlyList<PersistedIndex>>(_gate.Writing(() => SaveIndexes(specs, rebuild, progress)));
     }
 
     /// <summary>

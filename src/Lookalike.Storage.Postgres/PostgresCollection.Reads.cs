@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Lookalike.Collections;
 using Lookalike.Indexes;
 
@@ -31,29 +30,12 @@ public sealed partial class PostgresCollection
     }
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<ImageRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var snapshot = Read(() => _images.Values.OrderBy(i => i.Id).ToList());
-        foreach (var image in snapshot)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return image;
-        }
-        await Task.CompletedTask;
-    }
+    public override IAsyncEnumerable<ImageRecord> ListAsync(CancellationToken cancellationToken = default) =>
+        _gate.Snapshot(() => _images.Values.OrderBy(i => i.Id).ToList(), cancellationToken);
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var snapshot = Read(() => _files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList());
-        foreach (var (path, state) in snapshot)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return (path, state);
-        }
-        await Task.CompletedTask;
-    }
+    public override IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(CancellationToken cancellationToken = default) =>
+        _gate.Snapshot(() => _files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value)).ToList(), cancellationToken);
 
     /// <inheritdoc/>
     public override ValueTask<(IReadOnlyList<ImageRecord> Images, float[] Vectors)> ReadAllAsync(CancellationToken cancellationToken = default) =>

@@ -110,16 +110,11 @@ public sealed partial class PostgresCollection
     public override ValueTask RecordFileStateAsync(string path, FileState state, CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        _gate.EnterWriteLock();
-        try
+        _gate.Writing(() =>
         {
             _filesBeforeCommit.TryAdd(path, _files.GetValueOrDefault(path));
             _files[path] = state;
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+        });
         return ValueTask.CompletedTask;
     }
 
@@ -127,18 +122,7 @@ public sealed partial class PostgresCollection
     public override ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        lock (_sync)
-        {
-            _gate.EnterWriteLock();
-            try
-            {
-                CommitCore();
-            }
-            finally
-            {
-                _gate.ExitWriteLock();
-            }
-        }
+        lock (_sync) _gate.Writing(CommitCore);
         return ValueTask.CompletedTask;
     }
 

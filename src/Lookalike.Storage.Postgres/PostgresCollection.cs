@@ -207,18 +207,7 @@ public sealed partial class PostgresCollection : ImageCollection
 
     private string Table(string name) => PostgresSchema.Quote(_location.Schema) + "." + name;
 
-    private T Read<T>(Func<T> read)
-    {
-        _gate.EnterReadLock();
-        try
-        {
-            return read();
-        }
-        finally
-        {
-            _gate.ExitReadLock();
-        }
-    }
+    private T Read<T>(Func<T> read) => _gate.Reading(read);
 
     private void EnsureWritable()
     {

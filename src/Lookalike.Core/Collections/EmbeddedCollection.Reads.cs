@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Lookalike.Errors;
 using Lookalike.Indexes;
 
@@ -23,29 +22,12 @@ public sealed partial class EmbeddedCollection
         ValueTask.FromResult(Read(() => IsLive(id) ? ReadVector(id) : null));
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<ImageRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var snapshot = Read(() => _images.Where(i => !_deleted.Contains(i.Id)).ToList());
-        foreach (var image in snapshot)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return image;
-        }
-        await Task.CompletedTask;
-    }
+    public override IAsyncEnumerable<ImageRecord> ListAsync(CancellationToken cancellationToken = default) =>
+        _gate.Snapshot(() => _images.Where(i => !_deleted.Contains(i.Id)).ToList(), cancellationToken);
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var snapshot = Read(() => _files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList());
-        foreach (var (path, state) in snapshot)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return (path, state);
-        }
-        await Task.CompletedTask;
-    }
+    public override IAsyncEnumerable<(string Path, FileState State)> ListFileStatesAsync(CancellationToken cancellationToken = default) =>
+        _gate.Snapshot(() => _files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value)).ToList(), cancellationToken);
 
     /// <inheritdoc/>
     public override ValueTask<(IReadOnlyList<ImageRecord> Images, float[] Vectors)> ReadAllAsync(CancellationToken cancellationToken = default) =>
@@ -104,16 +86,5 @@ public sealed partial class EmbeddedCollection
 
     private bool IsLive(long id) => id >= 0 && id < _images.Count && !_deleted.Contains(id);
 
-    private T Read<T>(Func<T> read)
-    {
-        _gate.EnterReadLock();
-        try
-        {
-            return read();
-        }
-        finally
-        {
-            _gate.ExitReadLock();
-        }
-    }
+    private T Read<T>(Func<T> read) => _gate.Reading(read);
 }

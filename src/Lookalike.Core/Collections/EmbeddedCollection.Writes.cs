@@ -58,17 +58,12 @@ public sealed partial class EmbeddedCollection
     public override ValueTask RecordFileStateAsync(string path, FileState state, CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        _gate.EnterWriteLock();
-        try
+        _gate.Writing(() =>
         {
             _filesBeforeCommit.TryAdd(path, _files.GetValueOrDefault(path));
             _files[path] = state;
             _dirty = true;
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+        });
         return ValueTask.CompletedTask;
     }
 
@@ -76,15 +71,7 @@ public sealed partial class EmbeddedCollection
     public override ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        _gate.EnterWriteLock();
-        try
-        {
-            CommitCore();
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+        _gate.Writing(CommitCore);
         return ValueTask.CompletedTask;
     }
 
