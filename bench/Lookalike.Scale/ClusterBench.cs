@@ -24,6 +24,7 @@ internal static class ClusterBench
         var store = new PostgresCollectionProvider(IndexRegistry.Builtin);
         _options = new ShardingOptions { Location = location, Shards = shards, ShardTimeout = TimeSpan.FromMinutes(5) };
         var builder = new TestClusterBuilder(3);
+        builder.Options.ConfigureFileLogging = false; // no logs/ folder left behind
         builder.AddSiloBuilderConfigurator<Silo>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -51,6 +51,7 @@ public sealed class ShardedSearchTests(ITestOutputHelper output)
 
         _options = new ShardingOptions { Location = location, Shards = Shards, ShardTimeout = TimeSpan.FromSeconds(3) };
         var builder = new TestClusterBuilder(3);
+        builder.Options.ConfigureFileLogging = false; // no logs/ folder left behind
         builder.AddSiloBuilderConfigurator<SiloSettings>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
