@@ -18,19 +18,35 @@ public sealed record ClusterReport(IReadOnlyList<SiloRow> Silos, IReadOnlyList<S
 /// <summary>Asks a running cluster, as a client through its gateways, which silos are up and what each shard holds.</summary>
 public static class ClusterStatus
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Connects, reads and disconnects.</summary>
-    /// <exception cref="Errors.LookalikeException">when no silo of the cluster answers.</exception>
-    public static async Task<ClusterReport> ReadAsync(string location, int shards, CancellationToken cancellationToken = default)
+    /// <exception cref="Errors.LookalikeException">when no silo of the cluster runs or answers.</exception>
+    public static async Task<ClusterReport> ReadAsync(string location, CancellationToken cancellationToken = default)
+    {
+        using (var tables = new ClusterTables(location))
+        {
+            var state = await tables.ReadStateAsync(ClusterHosting.ClusterIdOf(location));
+            if (state is not { ActiveSilos: > 0 })
+                throw new Errors.LookalikeException($"No silo of the cluster of '{Storage.Postgres.PostgresLocation.Parse(location)}' is running. Start one with lookalike serve --cluster LOCATION.");
+            return await ReadRunningAsync(location, state.Value.Shards, cancellationToken);
+        }
+    }
+
+    private static async Task<ClusterReport> ReadRunningAsync(string location, int shards, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client => client.UseLookalikeCluster(new ShardingOptions { Location = location, Shards = shards }));
         using var host = builder.Build();
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connecting.Token);
         }
-        catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new Errors.LookalikeException($"No silo of the cluster of '{location}' answers ({e.Message}). Start one with lookalike serve --cluster LOCATION.", e);
         }

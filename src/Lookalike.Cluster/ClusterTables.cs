@@ -61,6 +61,24 @@ internal sealed class ClusterTables : IDisposable
         return recorded;
     }
 
+    /// <summary>The recorded shard count and how many silos membership lists as active, or null when no silo of this collection ever ran.</summary>
+    public async Task<(int Shards, int ActiveSilos)?> ReadStateAsync(string clusterId)
+    {
+        await using var connection = await OpenAsync();
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("table", Settings);
+            if (await exists.ExecuteScalarAsync() is not true) return null;
+        }
+        await using var command = new NpgsqlCommand(
+            $"SELECT (SELECT shards FROM {Settings}), (SELECT count(*) FROM {Silos} WHERE cluster_id = @cluster AND status = @active)::integer", connection);
+        command.Parameters.AddWithValue("cluster", clusterId);
+        command.Parameters.AddWithValue("active", (int)SiloStatus.Active);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.IsDBNull(0) ? null : (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
     public async Task<NpgsqlConnection> OpenAsync()
     {
         try

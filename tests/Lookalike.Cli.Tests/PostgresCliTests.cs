@@ -119,6 +119,12 @@ public sealed class PostgresCliTests(IndexedCifarFixture cifar) : IClassFixture<
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("Cannot reach PostgreSQL", unreachable.Error);
         Assert.DoesNotContain("   at ", unreachable.Error);
+        var noCluster = await CliRunner.RunAsync("cluster", "status", "--cluster", NewLocation());
+        Assert.Equal(1, noCluster.ExitCode);
+        Assert.Contains("No silo of the cluster", noCluster.Error);
+        var folder = await CliRunner.RunAsync("serve", "--cluster", _temp.Combine("folder"));
+        Assert.Equal(1, folder.ExitCode);
+        Assert.Contains("--cluster needs a PostgreSQL collection", folder.Error);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -14,9 +14,7 @@ internal static class ClusterCommand
         var status = new Command("status", "List the cluster's silos and its shards (rows, indexes, memory, silo).") { location };
         status.SetAction(async (parse, cancellationToken) =>
         {
-            string collection = parse.GetValue(location)!;
-            int shards = await ClusterStatus.AgreeOnShardsAsync(collection, null);
-            var report = await ClusterStatus.ReadAsync(collection, shards, cancellationToken);
+            var report = await ClusterStatus.ReadAsync(parse.GetValue(location)!, cancellationToken);
             var silos = new Table().AddColumns("silo", "name", "status");
             foreach (var silo in report.Silos) silos.AddRow(Markup.Escape(silo.Address), Markup.Escape(silo.Name), silo.Status);
             context.Console.Write(silos);
