@@ -42,8 +42,8 @@ public sealed class ShardedCollection(PostgresCollection records, IGrainFactory 
         IndexFilling.CheckQuery(query.Span, search, Model.Dimension, Location, Model.Id);
         if (search.Parameters is not null)
             throw new LookalikeException("Search parameters (filters, efSearch, probes, threads) are not passed to shards; search without them.");
-        var metric = search.Metric ?? records.Info.Metric;
-        string spec = search.IndexSpec ?? records.Info.IndexSpec;
+        var metric = search.Metric ?? records.DefaultMetric;
+        string spec = search.IndexSpec ?? records.DefaultIndexSpec;
         float[] vector = query.ToArray();
         var clock = Stopwatch.StartNew();
         var answers = await Task.WhenAll(Enumerable.Range(0, options.Shards)

@@ -181,6 +181,12 @@ public sealed partial class PostgresCollection : ImageCollection
         }
     }
 
+    /// <summary>The collection's default metric (without the size query <see cref="Info"/> makes).</summary>
+    public DistanceMetric DefaultMetric => _settings.Metric;
+
+    /// <summary>The collection's default index spec (without the size query <see cref="Info"/> makes).</summary>
+    public string DefaultIndexSpec => _settings.IndexSpec;
+
     /// <summary>What this instance loaded: every image, records only, or one shard.</summary>
     public PostgresView View => _view;
 
