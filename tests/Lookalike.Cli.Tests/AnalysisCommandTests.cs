@@ -52,6 +52,23 @@ public sealed class AnalysisCommandTests : IDisposable
         Assert.Equal(0, tune.ExitCode);
         Assert.Contains("Chosen: E2Lsh(", tune.Output);
 
+        string report = _temp.Combine("tune.json");
+        var family = await CliRunner.RunAsync("tune", "--db", db, "--metric", "cosine", "--family", "lsh", "--target-recall", "0.85", "--sample", "100",
+            "--max-visited", "40", "--json", report);
+        Assert.Equal(0, family.ExitCode);
+        Assert.Contains("q/s on one thread", family.Output);
+        using (var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(report)))
+        {
+            var root = json.RootElement;
+            foreach (string field in new[] { "spec", "recall10", "visited_percent", "qps", "check_recall10", "check_visited_percent" })
+                Assert.True(root.TryGetProperty(field, out _), field);
+            Assert.True(root.GetProperty("recall10").GetDouble() >= 0.85);
+            Assert.InRange(root.GetProperty("visited_percent").GetDouble(), 0, 40);
+            Assert.Contains(root.GetProperty("candidates").EnumerateArray(), c => c.GetProperty("spec").GetString()!.StartsWith("CrossPolytopeLsh(", StringComparison.Ordinal));
+        }
+        var bad = await CliRunner.RunAsync("tune", "--db", db, "--family", "pq");
+        Assert.Equal(2, bad.ExitCode);
+
         var stats = await CliRunner.RunAsync("stats", "--db", db, "--out", _temp.Combine("stats"), "--html", "--pairs", "2000");
         Assert.Equal(0, stats.ExitCode);
         Assert.Contains("| random | Euclidean distance | 2000 |", stats.Output);

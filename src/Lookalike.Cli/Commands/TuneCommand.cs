@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
+using Lookalike.Evaluation.Reports;
 using Lookalike.Evaluation.Tuning;
 using Lookalike.Indexes;
 using Spectre.Console;
@@ -18,18 +19,29 @@ internal static class TuneCommand
         var metric = CommonOptions.Metric();
         var sample = new Option<int>("--sample") { Description = "Held-out queries for tuning (as many again check the choice).", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Seed of the hold-out draw and the projections.", DefaultValueFactory = _ => 42 };
-        var command = new Command("tune", "Pick E2LSH / multi-probe parameters that reach a recall target with the fewest visited candidates.")
+        var family = new Option<string>("--family")
         {
-            target, metric, sample, seed,
+            Description = "e2lsh: E2Lsh widths with and without multi-probe; lsh: also centred HyperplaneLsh and CrossPolytopeLsh with probes and candidate budgets.",
+            DefaultValueFactory = _ => TuneOptions.E2LshFamily,
+        };
+        family.AcceptOnlyFromAmong(TuneOptions.E2LshFamily, TuneOptions.LshFamily);
+        var maxVisited = new Option<double?>("--max-visited") { Description = "Choose only settings visiting at most this percentage of the database." };
+        maxVisited.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is <= 0 or > 100) r.AddError("--max-visited must be in (0, 100]."); });
+        var json = new Option<string?>("--json") { Description = "Also write the choice and every candidate to this JSON file." };
+        var command = new Command("tune", "Pick LSH parameters that reach a recall target with the fewest visited candidates.")
+        {
+            target, metric, sample, seed, family, maxVisited, json,
         };
         source.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var data = await source.LoadAsync(context, parse, cancellationToken);
             var chosenMetric = CommonOptions.ParseMetric(parse.GetValue(metric)) ?? await CollectionMetricAsync(source.Source(parse));
-            var options = new TuneOptions(parse.GetValue(target), chosenMetric, parse.GetValue(sample), parse.GetValue(seed));
+            var options = new TuneOptions(parse.GetValue(target), chosenMetric, parse.GetValue(sample), parse.GetValue(seed),
+                parse.GetValue(family) ?? TuneOptions.E2LshFamily, parse.GetValue(maxVisited));
             var result = await ConsoleProgress.RunAsync(context, "Tuning", p => Task.Run(() => LshTuner.Tune(data, options, p), cancellationToken));
             Print(context, result, options);
+            if (parse.GetValue(json) is { } path) TuneReportWriter.WriteJson(result, path);
             return result.Spec is null ? LookalikeCli.UserError : 0;
         });
         return command;
@@ -46,7 +58,7 @@ internal static class TuneCommand
     private static void Print(CliContext context, TuneResult result, TuneOptions options)
     {
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().AddColumns("candidate (narrowest width reaching the target)", "recall@10", "visited %");
+        var table = new Table().AddColumns("candidate (cheapest setting of its structure reaching the target)", "recall@10", "visited %");
         foreach (var candidate in result.Candidates.Take(10))
             table.AddRow(Markup.Escape(candidate.Spec), candidate.Recall.ToString("F3", c), candidate.VisitedPercent.ToString("F2", c));
         context.Console.Write(table);
@@ -54,10 +66,11 @@ internal static class TuneCommand
             $"{result.Database} vectors, {options.Metric.Name()}; median distance to the 10th neighbour {result.TenthNeighbourDistance:G4}; {result.Evaluations} settings measured."));
         if (result.Spec is null)
         {
-            context.Error.WriteLine(string.Create(c, $"error: no setting reached recall {options.TargetRecall:F2}; use the exact scan (Flat)."));
+            string limit = options.MaxVisitedPercent is { } p ? string.Create(c, $" visiting at most {p:G4} %") : "";
+            context.Error.WriteLine(string.Create(c, $"error: no setting reached recall {options.TargetRecall:F2}{limit}; use the exact scan (Flat)."));
             return;
         }
         context.Console.MarkupLine(string.Create(c,
-            $"Chosen: [bold]{Markup.Escape(result.Spec)}[/] — recall@10 {result.TuningRecall:F3} on the tuning sample, {result.CheckRecall:F3} on a second held-out sample, visiting {result.CheckVisitedPercent:F2} % of the database."));
+            $"Chosen: [bold]{Markup.Escape(result.Spec)}[/] — recall@10 {result.TuningRecall:F3} on the tuning sample, {result.CheckRecall:F3} on a second held-out sample, visiting {result.CheckVisitedPercent:F2} % of the database; {result.CheckQueriesPerSecond.Chosen:F0} q/s on one thread (the exact scan: {result.CheckQueriesPerSecond.Flat:F0})."));
     }
 }

@@ -124,24 +124,37 @@ public sealed class E2Lsh : StoredVectorIndex
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
-        int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
+        var lsh = parameters as LshSearchParameters;
+        int probes = lsh?.Probes ?? Options.Probes;
+        int budget = lsh?.MaxCandidates ?? Options.MaxCandidates;
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
+        if (budget < 0) throw new LookalikeException($"maxCandidates must be 0 (no budget) or more (was {budget}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
+            // Every table's own bucket first, then the probes round by round over the tables (the first
+            // probe of each table, then the second, …), so a candidate budget is spent on the likeliest buckets.
             var visited = RentVisited();
-            Span<int> code = stackalloc int[Projections];
-            Span<int> probe = stackalloc int[Projections];
+            var codes = new int[Tables * Projections];
+            var sequences = probes == 0 ? null : new (int Coordinate, int Delta)[Tables][][];
             Span<double> fraction = stackalloc double[Projections];
-            for (int t = 0; t < Tables; t++)
+            for (int t = 0; t < Tables && !Spent(visited, budget); t++)
             {
+                var code = codes.AsSpan(t * Projections, Projections);
                 Code(prepared, t, code, fraction);
-                Visit(_tables[t].Get(BucketTable.Key(code)), prepared, visited, top);
-                if (probes == 0) continue;
-                foreach (var perturbation in MultiProbe.Sequence(fraction, probes))
+                Visit(_tables[t].Get(BucketTable.Key(code)), prepared, visited, top, budget);
+                if (sequences is not null) sequences[t] = [.. MultiProbe.Sequence(fraction, probes)];
+            }
+            if (sequences is null) return ReturnVisited(visited);
+            Span<int> probe = stackalloc int[Projections];
+            for (int p = 0; p < probes; p++)
+            {
+                for (int t = 0; t < Tables; t++)
                 {
-                    code.CopyTo(probe);
-                    foreach (var (coordinate, delta) in perturbation) probe[coordinate] += delta;
-                    Visit(_tables[t].Get(BucketTable.Key(probe)), prepared, visited, top);
+                    if (Spent(visited, budget)) return ReturnVisited(visited);
+                    if (sequences[t] is not { } sequence || p >= sequence.Length) continue;
+                    codes.AsSpan(t * Projections, Projections).CopyTo(probe);
+                    foreach (var (coordinate, delta) in sequence[p]) probe[coordinate] += delta;
+                    Visit(_tables[t].Get(BucketTable.Key(probe)), prepared, visited, top, budget);
                 }
             }
             return ReturnVisited(visited);
@@ -191,13 +204,16 @@ public sealed record E2LshOptions
     /// <summary>Extra buckets probed per table (multi-probe T).</summary>
     public int Probes { get; init; }
 
+    /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
+    public int MaxCandidates { get; init; }
+
     /// <summary>Seed of the projections.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static E2LshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "projections", "width", "probes", "seed");
+        component.RejectUnknown("tables", "projections", "width", "probes", "maxcandidates", "seed");
         var d = new E2LshOptions();
         return new E2LshOptions
         {
@@ -205,13 +221,14 @@ public sealed record E2LshOptions
             Projections = component.GetInt("projections", d.Projections),
             Width = component.GetDouble("width", d.Width),
             Probes = component.GetInt("probes", d.Probes),
+            MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
             Seed = component.GetInt("seed", d.Seed),
         };
     }
 
-    /// <summary>The spec with every parameter written out.</summary>
+    /// <summary>The spec with every parameter written out (the candidate budget only when there is one).</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},seed={Seed})");
+        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},{LshBudget.SpecPart(MaxCandidates)}seed={Seed})");
 
     /// <summary>Throws for values out of range.</summary>
     public void Validate()
@@ -220,10 +237,11 @@ public sealed record E2LshOptions
         if (Projections < 1 || Projections > 64) throw new LookalikeException($"E2Lsh projections must be 1..64 (was {Projections}).");
         if (!(Width > 0)) throw new LookalikeException($"E2Lsh width must be positive (was {Width}).");
         if (Probes < 0) throw new LookalikeException($"E2Lsh probes must be 0 or more (was {Probes}).");
+        LshBudget.Validate(E2Lsh.TypeName, MaxCandidates);
     }
 }
 
 /// <summary>The <see cref="E2Lsh"/> type.</summary>
 public sealed class E2LshDescriptor() : OptionsIndexDescriptor<E2LshOptions>(E2Lsh.TypeName, E2LshOptions.Parse,
     (dimension, metric, options, vectors) => new E2Lsh(dimension, metric, options, vectors), E2Lsh.ReadFrom,
-    searchTime: (["probes"], options => new LshSearchParameters { Probes = options.Probes }));
+    searchTime: (["probes", "maxcandidates"], options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates }));

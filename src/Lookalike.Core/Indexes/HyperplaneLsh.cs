@@ -22,14 +22,16 @@ public sealed class HyperplaneLsh : StoredVectorIndex
 
     private readonly float[] _normals;
     private readonly BucketTable[] _tables;
+    private float[]? _mean;
+    private float[]? _thresholds; // normal · mean per hyperplane: x − mean is on the positive side when normal · x ≥ it
 
     /// <summary>Creates an empty index; hyperplanes are drawn from the options' seed.</summary>
     public HyperplaneLsh(int dimension, DistanceMetric metric, HyperplaneLshOptions options, IVectorSource? vectors = null)
-        : this(new VectorStore(dimension, metric, vectors), options, null)
+        : this(new VectorStore(dimension, metric, vectors), options, null, null)
     {
     }
 
-    private HyperplaneLsh(VectorStore store, HyperplaneLshOptions options, float[]? normals, BucketTable[]? tables = null)
+    private HyperplaneLsh(VectorStore store, HyperplaneLshOptions options, float[]? normals, float[]? mean, BucketTable[]? tables = null)
         : base(store)
     {
         options.Validate();
@@ -44,6 +46,24 @@ public sealed class HyperplaneLsh : StoredVectorIndex
         }
         _normals = normals;
         _tables = tables ?? [.. Enumerable.Range(0, options.Tables).Select(_ => new BucketTable())];
+        if (mean is not null) Centre(mean);
+    }
+
+    private void Centre(float[] mean)
+    {
+        int d = Dimension;
+        _mean = mean;
+        _thresholds = [.. Enumerable.Range(0, _normals.Length / d).Select(p => TensorPrimitives.Dot(_normals.AsSpan(p * d, d), mean))];
+    }
+
+    /// <inheritdoc/>
+    public override bool IsTrained => !Options.Centre || _mean is not null;
+
+    /// <summary>Learns the mean subtracted before hashing (only with centring; otherwise checks the shape).</summary>
+    public override void Train(ReadOnlySpan<float> vectors)
+    {
+        if (Options.Centre) Centre(LshCentring.Fit(Store, vectors, TypeName));
+        else base.Train(vectors);
     }
 
     /// <summary>The parameters.</summary>
@@ -59,6 +79,7 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     /// <inheritdoc/>
     public override void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
     {
+        if (!IsTrained) throw LshCentring.NotTrained(TypeName);
         int first = Store.Add(vectors, ids);
         for (int row = first; row < Store.RowCount; row++)
         {
@@ -81,7 +102,8 @@ public sealed class HyperplaneLsh : StoredVectorIndex
         ulong code = 0;
         for (int b = 0; b < Bits; b++)
         {
-            if (TensorPrimitives.Dot(_normals.AsSpan(((table * Bits) + b) * d, d), x) >= 0) code |= 1UL << b;
+            int p = (table * Bits) + b;
+            if (TensorPrimitives.Dot(_normals.AsSpan(p * d, d), x) >= (_thresholds?[p] ?? 0)) code |= 1UL << b;
         }
         return code;
     }
@@ -90,15 +112,33 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
-        int radius = (parameters as LshSearchParameters)?.Probes ?? Options.Radius;
+        if (!IsTrained) throw LshCentring.NotTrained(TypeName);
+        var lsh = parameters as LshSearchParameters;
+        int radius = lsh?.Probes ?? Options.Radius;
+        int budget = lsh?.MaxCandidates ?? Options.MaxCandidates;
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
+        if (budget < 0) throw new LookalikeException($"maxCandidates must be 0 (no budget) or more (was {budget}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
+            // Every table's own bucket first, then the rest of each ball round by round over the tables,
+            // so a candidate budget is spent on the nearest codes.
             var visited = RentVisited();
+            var balls = new IEnumerator<ulong>[Tables];
             for (int t = 0; t < Tables; t++)
             {
-                ulong code = Code(prepared, t);
-                foreach (ulong key in HammingBall(code, Bits, radius)) Visit(_tables[t].Get(key), prepared, visited, top);
+                balls[t] = HammingBall(Code(prepared, t), Bits, radius).GetEnumerator();
+                balls[t].MoveNext();
+                Visit(_tables[t].Get(balls[t].Current), prepared, visited, top, budget);
+            }
+            for (bool any = radius > 0; any && !Spent(visited, budget);)
+            {
+                any = false;
+                for (int t = 0; t < Tables && !Spent(visited, budget); t++)
+                {
+                    if (!balls[t].MoveNext()) continue;
+                    any = true;
+                    Visit(_tables[t].Get(balls[t].Current), prepared, visited, top, budget);
+                }
             }
             return ReturnVisited(visited);
         });
@@ -128,13 +168,14 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     }
 
     /// <inheritdoc/>
-    public override IVectorIndex CloneEmpty() => new HyperplaneLsh(new VectorStore(Dimension, Metric), Options, _normals);
+    public override IVectorIndex CloneEmpty() => new HyperplaneLsh(new VectorStore(Dimension, Metric), Options, _normals, _mean);
 
     /// <inheritdoc/>
     public override void WriteTo(BinaryWriter writer)
     {
         writer.Write(Options.ToSpec());
         writer.Write(MemoryMarshal.AsBytes(_normals.AsSpan()));
+        if (Options.Centre) LshCentring.Write(writer, _mean);
         Store.WriteTo(writer);
         foreach (var table in _tables) table.WriteTo(writer);
     }
@@ -145,9 +186,10 @@ public sealed class HyperplaneLsh : StoredVectorIndex
         var options = HyperplaneLshOptions.Parse(IndexSpecComponent.ParseChain(reader.ReadString())[0]);
         var normals = new float[options.Tables * options.Bits * reading.Dimension];
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(normals.AsSpan()));
+        var mean = options.Centre ? LshCentring.Read(reader, reading.Dimension) : null;
         var store = VectorStore.ReadFrom(reader, reading.Dimension, reading.Metric, reading.Vectors);
         var tables = Enumerable.Range(0, options.Tables).Select(_ => BucketTable.ReadFrom(reader, store.RowCount)).ToArray();
-        return new HyperplaneLsh(store, options, normals, tables);
+        return new HyperplaneLsh(store, options, normals, mean, tables);
     }
 }
 
@@ -163,26 +205,34 @@ public sealed record HyperplaneLshOptions
     /// <summary>Hamming radius probed around the query's code.</summary>
     public int Radius { get; init; }
 
+    /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
+    public int MaxCandidates { get; init; }
+
+    /// <summary>Whether the training mean is subtracted before hashing (the index then needs training).</summary>
+    public bool Centre { get; init; }
+
     /// <summary>Seed of the hyperplanes.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static HyperplaneLshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "bits", "radius", "seed");
+        component.RejectUnknown("tables", "bits", "radius", "maxcandidates", "centre", "seed");
         var d = new HyperplaneLshOptions();
         return new HyperplaneLshOptions
         {
             Tables = component.GetInt("tables", d.Tables),
             Bits = component.GetInt("bits", d.Bits),
             Radius = component.GetInt("radius", d.Radius),
+            MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
+            Centre = LshCentring.Parse(component, HyperplaneLsh.TypeName, d.Centre),
             Seed = component.GetInt("seed", d.Seed),
         };
     }
 
-    /// <summary>The spec with every parameter written out.</summary>
+    /// <summary>The spec with every parameter written out (the budget and centring only when set).</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},seed={Seed})");
+        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},{LshBudget.SpecPart(MaxCandidates)}{(Centre ? "centre=1," : "")}seed={Seed})");
 
     /// <summary>Throws for values out of range.</summary>
     public void Validate()
@@ -190,10 +240,11 @@ public sealed record HyperplaneLshOptions
         if (Tables < 1 || Tables > 1000) throw new LookalikeException($"HyperplaneLsh tables must be 1..1000 (was {Tables}).");
         if (Bits < 1 || Bits > 64) throw new LookalikeException($"HyperplaneLsh bits must be 1..64 (was {Bits}).");
         if (Radius < 0 || Radius > 3) throw new LookalikeException($"HyperplaneLsh radius must be 0..3 (was {Radius}).");
+        LshBudget.Validate(HyperplaneLsh.TypeName, MaxCandidates);
     }
 }
 
 /// <summary>The <see cref="HyperplaneLsh"/> type.</summary>
 public sealed class HyperplaneLshDescriptor() : OptionsIndexDescriptor<HyperplaneLshOptions>(HyperplaneLsh.TypeName, HyperplaneLshOptions.Parse,
     (dimension, metric, options, vectors) => new HyperplaneLsh(dimension, metric, options, vectors), HyperplaneLsh.ReadFrom,
-    searchTime: (["radius"], options => new LshSearchParameters { Probes = options.Radius }));
+    searchTime: (["radius", "maxcandidates"], options => new LshSearchParameters { Probes = options.Radius, MaxCandidates = options.MaxCandidates }));

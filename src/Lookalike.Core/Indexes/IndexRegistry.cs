@@ -25,9 +25,9 @@ public sealed partial class IndexRegistry
     private IndexRegistry(IEnumerable<IIndexDescriptor> descriptors) =>
         _descriptors = descriptors.ToFrozenDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The types of this library: Flat, E2Lsh, HyperplaneLsh, Ivf, Pca and Hnsw.</summary>
+    /// <summary>The types of this library: Flat, E2Lsh, HyperplaneLsh, CrossPolytopeLsh, Ivf, Pca, Hnsw, Sq and Refine.</summary>
     public static IndexRegistry Builtin { get; } = new IndexRegistry([
-        new FlatDescriptor(), new E2LshDescriptor(), new HyperplaneLshDescriptor(), new IvfDescriptor(), new PcaDescriptor(), new HnswDescriptor(),
+        new FlatDescriptor(), new E2LshDescriptor(), new HyperplaneLshDescriptor(), new CrossPolytopeLshDescriptor(), new IvfDescriptor(), new PcaDescriptor(), new HnswDescriptor(),
         new Quantization.SqDescriptor(), new RefineDescriptor(),
     ]);
 

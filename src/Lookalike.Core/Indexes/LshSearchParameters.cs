@@ -8,4 +8,11 @@ public sealed class LshSearchParameters : SearchParameters
     /// <see cref="HyperplaneLsh"/>. Null keeps the index's own setting.
     /// </summary>
     public int? Probes { get; init; }
+
+    /// <summary>
+    /// Probing stops once this many distinct candidates were collected (FALCONN's
+    /// <c>set_max_num_candidates</c>), so a query's cost is bounded whatever the bucket sizes: 0 for no
+    /// budget, null keeps the index's own setting.
+    /// </summary>
+    public int? MaxCandidates { get; init; }
 }

@@ -49,15 +49,22 @@ public abstract class StoredVectorIndex : IVectorIndex
     /// <inheritdoc/>
     public abstract void WriteTo(BinaryWriter writer);
 
-    /// <summary>Offers each row of <paramref name="bucket"/> not seen yet for this query to <paramref name="top"/>.</summary>
-    protected void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, VisitedSet visited, TopKCollector top)
+    /// <summary>
+    /// Offers each row of <paramref name="bucket"/> not seen yet for this query to <paramref name="top"/>,
+    /// stopping once <paramref name="budget"/> distinct rows were visited (0: no budget).
+    /// </summary>
+    protected void Visit(List<int>? bucket, ReadOnlySpan<float> preparedQuery, VisitedSet visited, TopKCollector top, int budget = 0)
     {
         if (bucket is null) return;
         foreach (int row in bucket)
         {
+            if (Spent(visited, budget)) return;
             if (visited.Add(row)) top.Offer(Store.RankingDistance(preparedQuery, row), Store.IdOf(row));
         }
     }
+
+    /// <summary>Whether a query has visited its budget of candidates (never with budget 0).</summary>
+    protected static bool Spent(VisitedSet visited, int budget) => budget > 0 && visited.Count >= budget;
 
     /// <summary>A cleared visited set for one query, reused across queries (no allocation per query).</summary>
     protected VisitedSet RentVisited()

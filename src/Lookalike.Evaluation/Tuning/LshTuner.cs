@@ -12,7 +12,17 @@ namespace Lookalike.Evaluation.Tuning;
 /// <param name="Metric">Distance metric of the searches.</param>
 /// <param name="SampleQueries">Rows held out as tuning queries (the same number again are held out to check the choice).</param>
 /// <param name="Seed">Seed of the hold-out draw and of the projections.</param>
-public sealed record TuneOptions(double TargetRecall, DistanceMetric Metric, int SampleQueries = 200, int Seed = 42);
+/// <param name="Family">"e2lsh" (E2Lsh widths, with and without multi-probe) or "lsh" (E2Lsh, centred HyperplaneLsh and CrossPolytopeLsh, probes and candidate budgets).</param>
+/// <param name="MaxVisitedPercent">Settings visiting more than this share of the database are not chosen (null: no limit).</param>
+public sealed record TuneOptions(double TargetRecall, DistanceMetric Metric, int SampleQueries = 200, int Seed = 42, string Family = TuneOptions.E2LshFamily,
+    double? MaxVisitedPercent = null)
+{
+    /// <summary>The E2Lsh-only family (the default).</summary>
+    public const string E2LshFamily = "e2lsh";
+
+    /// <summary>Every hashing index.</summary>
+    public const string LshFamily = "lsh";
+}
 
 /// <summary>One candidate: the narrowest width reaching the target for a (tables, projections, probes) triple.</summary>
 /// <param name="Spec">The setting.</param>
@@ -29,8 +39,10 @@ public sealed record TuneCandidate(string Spec, double Recall, double VisitedPer
 /// <param name="Database">Rows searched (the collection minus the held-out queries).</param>
 /// <param name="Candidates">The best width found for each (tables, projections, probes), cheapest first.</param>
 /// <param name="Evaluations">Settings built and measured.</param>
+/// <param name="CheckQueriesPerSecond">Queries per second of the chosen setting on the check sample (one thread), and of the exact scan in the same run.</param>
 public sealed record TuneResult(string? Spec, double TuningRecall, double CheckRecall, double CheckVisitedPercent,
-    double TenthNeighbourDistance, int Database, IReadOnlyList<TuneCandidate> Candidates, int Evaluations);
+    double TenthNeighbourDistance, int Database, IReadOnlyList<TuneCandidate> Candidates, int Evaluations,
+    (double Chosen, double Flat) CheckQueriesPerSecond = default);
 
 /// <summary>
 /// Picks E2LSH / multi-probe parameters for a data set without labels: the bucket width is scaled
@@ -40,7 +52,7 @@ public sealed record TuneResult(string? Spec, double TuningRecall, double CheckR
 /// (FALCONN's recipe: fix L and k, grow the probing until the recall is met). The cheapest
 /// candidate (fewest visited candidates) wins; it is then measured on a second held-out sample.
 /// </summary>
-public static class LshTuner
+public static partial class LshTuner
 {
     private static readonly int[] TableChoices = [4, 8, 16];
     private static readonly int[] ProjectionChoices = [4, 8, 12];
@@ -50,6 +62,8 @@ public static class LshTuner
     /// <summary>Tunes on <paramref name="data"/>; its labels are ignored.</summary>
     public static TuneResult Tune(LabeledVectors data, TuneOptions options, IProgress<ProgressUpdate>? progress = null)
     {
+        if (options.Family is not (TuneOptions.E2LshFamily or TuneOptions.LshFamily))
+            throw new LookalikeException($"Unknown tuning family '{options.Family}'; use {TuneOptions.E2LshFamily} or {TuneOptions.LshFamily}.");
         if (options.TargetRecall is <= 0 or > 1) throw new LookalikeException($"The target recall must be in (0, 1] (was {options.TargetRecall}).");
         int q = options.SampleQueries;
         if (q < 10 || data.Count < (2 * q) + (10 * Depth))
@@ -63,26 +77,31 @@ public static class LshTuner
         var truthTuning = ExactNeighbours(database, tuning, options.Metric, out double scale);
         var truthCheck = ExactNeighbours(database, check, options.Metric, out _);
         var candidates = new List<TuneCandidate>();
-        int evaluations = 0, step = 0, steps = TableChoices.Length * ProjectionChoices.Length * 2;
-        foreach (int tables in TableChoices)
+        bool all = options.Family == TuneOptions.LshFamily;
+        int[] tableChoices = all ? FamilyTableChoices : TableChoices, projectionChoices = all ? FamilyProjectionChoices : ProjectionChoices;
+        int evaluations = 0, step = 0, steps = (tableChoices.Length * projectionChoices.Length * 2) + (all ? FamilyBuilds(database.Dimension) : 0);
+        foreach (int tables in tableChoices)
         {
-            foreach (int projections in ProjectionChoices)
+            foreach (int projections in projectionChoices)
             {
                 foreach (int probes in new[] { 0, 2 * tables })
                 {
-                    progress?.Report(new ProgressUpdate("Tuning", step++, steps, $"L={tables} k={projections} T={probes}"));
+                    progress?.Report(new ProgressUpdate("Tuning", step++, steps, $"E2Lsh L={tables} k={projections} T={probes}"));
                     var found = NarrowestWidth(database, tuning, truthTuning, options, tables, projections, probes, scale);
                     evaluations += found.Evaluations;
                     if (found.Candidate is { } candidate) candidates.Add(candidate);
                 }
             }
         }
+        if (all) evaluations += AngularFamilies(database, tuning, truthTuning, options, candidates, progress, ref step, steps);
         progress?.Report(new ProgressUpdate("Tuning", steps, steps));
         candidates.Sort((a, b) => a.VisitedPercent.CompareTo(b.VisitedPercent));
-        if (candidates.Count == 0) return new TuneResult(null, 0, 0, 0, scale, database.Count, candidates, evaluations);
-        var chosen = candidates[0];
-        var (checkRecall, checkVisited) = MeasureSpec(database, check, truthCheck, options.Metric, chosen.Spec);
-        return new TuneResult(chosen.Spec, chosen.Recall, checkRecall, checkVisited * 100, scale, database.Count, candidates, evaluations);
+        var eligible = candidates.Where(c => options.MaxVisitedPercent is not { } limit || c.VisitedPercent <= limit).ToList();
+        if (eligible.Count == 0) return new TuneResult(null, 0, 0, 0, scale, database.Count, candidates, evaluations);
+        var chosen = eligible[0];
+        var (checkRecall, checkVisited, qps) = MeasureCheck(database, check, truthCheck, options.Metric, chosen.Spec);
+        return new TuneResult(chosen.Spec, chosen.Recall, checkRecall, checkVisited * 100, scale, database.Count, candidates, evaluations,
+            (qps, FlatQueriesPerSecond(database, check, options.Metric)));
     }
 
     private static string Spec(int tables, int projections, double width, int probes, int seed) =>
@@ -112,14 +131,29 @@ public static class LshTuner
     private static (double Recall, double Visited) MeasureSpec(LabeledVectors database, LabeledVectors queries, long[][] truth,
         DistanceMetric metric, string spec)
     {
-        using var index = IndexRegistry.Builtin.Create(database.Dimension, spec, metric);
+        using var index = Build(database, spec, metric);
+        return Measure(index, database, queries, truth, null);
+    }
+
+    /// <summary>An index of <paramref name="spec"/> over <paramref name="database"/>, trained on it where it needs training.</summary>
+    private static IVectorIndex Build(LabeledVectors database, string spec, DistanceMetric metric)
+    {
+        var index = IndexRegistry.Builtin.Create(database.Dimension, spec, metric);
+        if (!index.IsTrained) index.Train(database.Vectors);
         index.Add(database.Vectors, Ids(database.Count));
+        return index;
+    }
+
+    /// <summary>Recall@10 of a built index on <paramref name="queries"/>, and the share of the database it visited.</summary>
+    private static (double Recall, double Visited) Measure(IVectorIndex index, LabeledVectors database, LabeledVectors queries, long[][] truth,
+        SearchParameters? parameters)
+    {
         double recall = 0, visited = 0;
         var distances = new float[Depth];
         var found = new long[Depth];
         for (int q = 0; q < queries.Count; q++)
         {
-            var stats = index.Search(queries.Row(q), Depth, distances, found);
+            var stats = index.Search(queries.Row(q), Depth, distances, found, parameters);
             visited += stats.CandidatesVisited;
             recall += found.Count(id => id >= 0 && Array.IndexOf(truth[q], id) >= 0) / (double)Depth;
         }

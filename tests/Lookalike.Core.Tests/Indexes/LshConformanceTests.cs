@@ -39,3 +39,29 @@ public sealed class HyperplaneLshOverSharedVectorsConformanceTests : VectorIndex
 
     protected override double RecallFloor => 0.9;
 }
+
+public sealed class CrossPolytopeLshConformanceTests : VectorIndexConformanceTests
+{
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        new CrossPolytopeLsh(dimension, metric, new CrossPolytopeLshOptions { Tables = 16, Hashes = 1, Probes = 2, Seed = 1 }, Vectors);
+
+    protected override double RecallFloor => 0.9;
+}
+
+public sealed class CrossPolytopeLshOverSharedVectorsConformanceTests : VectorIndexConformanceTests
+{
+    protected override bool ReadsSharedVectors => true;
+
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        IndexRegistry.Builtin.Create(dimension, "CrossPolytopeLsh(tables=16,hashes=2,lastDimension=4,probes=32,centre=0,seed=1)", metric, Vectors);
+
+    protected override double RecallFloor => 0.9;
+}
+
+public sealed class CentredHyperplaneLshConformanceTests : VectorIndexConformanceTests
+{
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        IndexRegistry.Builtin.Create(dimension, "HyperplaneLsh(tables=16,bits=8,radius=1,centre=1,seed=1)", metric, Vectors);
+
+    protected override double RecallFloor => 0.9;
+}

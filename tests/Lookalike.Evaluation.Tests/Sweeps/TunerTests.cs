@@ -34,6 +34,32 @@ public sealed class TunerTests
     }
 
     [Fact]
+    public void The_lsh_family_weighs_every_hashing_index_and_keeps_to_the_visit_limit()
+    {
+        // Non-negative data (as ReLU features are): centred angular hashes split it well.
+        var clustered = SeededSets.Clustered(4000, 32, clusters: 40, seed: 9);
+        var data = clustered with { Vectors = [.. clustered.Vectors.Select(v => MathF.Abs(v) + 1f)] };
+        var result = LshTuner.Tune(data, new TuneOptions(0.9, DistanceMetric.Cosine, SampleQueries: 100, Family: TuneOptions.LshFamily, MaxVisitedPercent: 30));
+
+        Assert.NotNull(result.Spec);
+        Assert.Contains(result.Candidates, c => c.Spec.StartsWith("CrossPolytopeLsh(", StringComparison.Ordinal));
+        Assert.Contains(result.Candidates, c => c.Spec.StartsWith("HyperplaneLsh(", StringComparison.Ordinal));
+        Assert.Contains(result.Candidates, c => c.Spec.StartsWith("E2Lsh(", StringComparison.Ordinal));
+        var chosen = result.Candidates.Single(c => c.Spec == result.Spec);
+        Assert.Equal(result.Candidates.Where(c => c.VisitedPercent <= 30).Min(c => c.VisitedPercent), chosen.VisitedPercent);
+        Assert.True(result.TuningRecall >= 0.9);
+        Assert.True(result.CheckRecall >= 0.85, $"held-out recall {result.CheckRecall}");
+        Assert.True(result.CheckQueriesPerSecond.Chosen > 0 && result.CheckQueriesPerSecond.Flat > 0);
+        // The chosen spec rebuilds as it was measured.
+        using var rebuilt = IndexRegistry.Builtin.Create(32, result.Spec!, DistanceMetric.Cosine);
+        Assert.Equal(result.Spec!.Split('(')[0], rebuilt.Spec.Split('(')[0]);
+
+        var none = LshTuner.Tune(data, new TuneOptions(0.9, DistanceMetric.Cosine, SampleQueries: 100, Family: TuneOptions.LshFamily, MaxVisitedPercent: 0.001));
+        Assert.Null(none.Spec);
+        Assert.Throws<LookalikeException>(() => LshTuner.Tune(data, new TuneOptions(0.9, DistanceMetric.Cosine, Family: "pq")));
+    }
+
+    [Fact]
     public void Too_little_data_or_a_bad_target_is_refused()
     {
         var data = SeededSets.Clustered(200, 4, clusters: 2, seed: 1);
