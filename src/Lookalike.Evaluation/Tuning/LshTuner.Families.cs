@@ -39,13 +39,13 @@ public static partial class LshTuner
         {
             foreach (int last in LastDimensions(database.Dimension))
             {
-                string structure = string.Create(c, $"CrossPolytopeLsh(tables={tables},hashes=1,lastDimension={last},centre=1,seed={options.Seed}");
+                string structure = string.Create(c, $"CrossPolytopeLsh(tables={tables},hashes=1,lastDimension={last},centre=1");
                 progress?.Report(new ProgressUpdate("Tuning", step++, steps, structure + ")"));
                 evaluations += SweepProbes(database, queries, truth, options, candidates, structure, "probes", ProbeChoices);
             }
             foreach (int bits in HyperplaneBitChoices)
             {
-                string structure = string.Create(c, $"HyperplaneLsh(tables={tables},bits={bits},centre=1,seed={options.Seed}");
+                string structure = string.Create(c, $"HyperplaneLsh(tables={tables},bits={bits},centre=1");
                 progress?.Report(new ProgressUpdate("Tuning", step++, steps, structure + ")"));
                 evaluations += SweepProbes(database, queries, truth, options, candidates, structure, "radius", [0, 1, 2]);
             }
@@ -62,7 +62,8 @@ public static partial class LshTuner
         List<TuneCandidate> candidates, string structure, string knob, int[] choices)
     {
         var c = CultureInfo.InvariantCulture;
-        using var index = Build(database, structure + ")", options.Metric);
+        string Spec(string knobs) => string.Create(c, $"{structure},{knobs},seed={options.Seed})");
+        using var index = Build(database, Spec($"{knob}=0"), options.Metric);
         int evaluations = 0;
         TuneCandidate? best = null;
         foreach (int probes in choices)
@@ -70,7 +71,7 @@ public static partial class LshTuner
             var (recall, visited) = Measure(index, database, queries, truth, new LshSearchParameters { Probes = probes });
             evaluations++;
             if (recall < options.TargetRecall) continue;
-            best = new TuneCandidate(string.Create(c, $"{structure},{knob}={probes})"), recall, visited * 100);
+            best = new TuneCandidate(Spec(string.Create(c, $"{knob}={probes}")), recall, visited * 100);
             if (probes == choices[^1] || knob == "radius") break;
             int more = choices[Array.IndexOf(choices, probes) + 1];
             foreach (double share in BudgetShares)
@@ -80,7 +81,7 @@ public static partial class LshTuner
                     new LshSearchParameters { Probes = more, MaxCandidates = budget });
                 evaluations++;
                 if (budgetRecall >= options.TargetRecall && budgetVisited * 100 < best.VisitedPercent)
-                    best = new TuneCandidate(string.Create(c, $"{structure},{knob}={more},maxCandidates={budget})"), budgetRecall, budgetVisited * 100);
+                    best = new TuneCandidate(Spec(string.Create(c, $"{knob}={more},maxCandidates={budget}")), budgetRecall, budgetVisited * 100);
             }
             break;
         }
