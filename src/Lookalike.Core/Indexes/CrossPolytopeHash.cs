@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Lookalike.Indexes;
 
@@ -21,8 +22,6 @@ internal sealed class CrossPolytopeHash
 
     public CrossPolytopeHash(int dimension, int tables, int hashes, int lastDimension, int seed)
     {
-        Dimension = dimension;
-        Tables = tables;
         Hashes = hashes;
         Padded = (int)BitOperations.RoundUpToPowerOf2((uint)dimension);
         Last = lastDimension == 0 ? Padded : lastDimension;
@@ -48,10 +47,6 @@ internal sealed class CrossPolytopeHash
             }
         }
     }
-
-    public int Dimension { get; }
-
-    public int Tables { get; }
 
     public int Hashes { get; }
 
@@ -85,7 +80,7 @@ internal sealed class CrossPolytopeHash
         var signs = _signs[(table * Hashes) + function].AsSpan();
         for (int round = 0; round < Rounds; round++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(output, signs.Slice(round * width, width), output);
+            TensorPrimitives.Multiply(output, signs.Slice(round * width, width), output);
             FastHadamard.Transform(output);
         }
     }

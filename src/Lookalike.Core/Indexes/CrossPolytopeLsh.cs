@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Lookalike.Errors;
 
 namespace Lookalike.Indexes;
@@ -51,9 +52,6 @@ public sealed class CrossPolytopeLsh : StoredVectorIndex
     /// <inheritdoc/>
     public override bool IsTrained => !Options.Centre || _mean is not null;
 
-    /// <summary>Occupied buckets per table.</summary>
-    public IReadOnlyList<int> BucketCounts => _tables.Select(t => t.BucketCount).ToList();
-
     /// <summary>Learns the mean subtracted before hashing (only with centring; otherwise checks the shape).</summary>
     public override void Train(ReadOnlySpan<float> vectors)
     {
@@ -95,7 +93,7 @@ public sealed class CrossPolytopeLsh : StoredVectorIndex
     private ReadOnlySpan<float> Hashed(ReadOnlySpan<float> prepared, Span<float> buffer)
     {
         if (_mean is null) return prepared;
-        System.Numerics.Tensors.TensorPrimitives.Subtract(prepared, _mean, buffer);
+        TensorPrimitives.Subtract(prepared, _mean, buffer);
         return buffer;
     }
 
@@ -110,11 +108,9 @@ public sealed class CrossPolytopeLsh : StoredVectorIndex
         SearchParameters? parameters = null)
     {
         if (!IsTrained) throw LshCentring.NotTrained(TypeName);
-        var lsh = parameters as LshSearchParameters;
-        int probes = lsh?.Probes ?? Options.Probes;
-        int budget = lsh?.MaxCandidates ?? Options.MaxCandidates;
+        int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
+        int budget = LshBudget.Of(parameters, Options.MaxCandidates);
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
-        if (budget < 0) throw new LookalikeException($"maxCandidates must be 0 (no budget) or more (was {budget}).");
         int tables = Options.Tables, hashes = Options.Hashes;
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {

@@ -124,11 +124,9 @@ public sealed class E2Lsh : StoredVectorIndex
     public override SearchStats Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<long> ids,
         SearchParameters? parameters = null)
     {
-        var lsh = parameters as LshSearchParameters;
-        int probes = lsh?.Probes ?? Options.Probes;
-        int budget = lsh?.MaxCandidates ?? Options.MaxCandidates;
+        int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
+        int budget = LshBudget.Of(parameters, Options.MaxCandidates);
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
-        if (budget < 0) throw new LookalikeException($"maxCandidates must be 0 (no budget) or more (was {budget}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
             // Every table's own bucket first, then the probes round by round over the tables (the first

@@ -113,11 +113,9 @@ public sealed class HyperplaneLsh : StoredVectorIndex
         SearchParameters? parameters = null)
     {
         if (!IsTrained) throw LshCentring.NotTrained(TypeName);
-        var lsh = parameters as LshSearchParameters;
-        int radius = lsh?.Probes ?? Options.Radius;
-        int budget = lsh?.MaxCandidates ?? Options.MaxCandidates;
+        int radius = (parameters as LshSearchParameters)?.Probes ?? Options.Radius;
+        int budget = LshBudget.Of(parameters, Options.MaxCandidates);
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
-        if (budget < 0) throw new LookalikeException($"maxCandidates must be 0 (no budget) or more (was {budget}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
             // Every table's own bucket first, then the rest of each ball round by round over the tables,

@@ -98,12 +98,6 @@ public static partial class LshTuner
         return (recall, visited, QueriesPerSecond(index, queries));
     }
 
-    private static double FlatQueriesPerSecond(LabeledVectors database, LabeledVectors queries, DistanceMetric metric)
-    {
-        using var flat = Build(database, Flat.TypeName, metric);
-        return QueriesPerSecond(flat, queries);
-    }
-
     /// <summary>One query after another on one thread, as a user's searches arrive.</summary>
     private static double QueriesPerSecond(IVectorIndex index, LabeledVectors queries)
     {

@@ -74,8 +74,9 @@ public static partial class LshTuner
         var check = data.Rows(order[q..(2 * q)], "check queries");
         var database = data.Rows(order[(2 * q)..].Order().ToArray(), "database");
 
-        var truthTuning = ExactNeighbours(database, tuning, options.Metric, out double scale);
-        var truthCheck = ExactNeighbours(database, check, options.Metric, out _);
+        using var exact = Build(database, Flat.TypeName, options.Metric);
+        var truthTuning = ExactNeighbours(exact, tuning, options.Metric, out double scale);
+        var truthCheck = ExactNeighbours(exact, check, options.Metric, out _);
         var candidates = new List<TuneCandidate>();
         bool all = options.Family == TuneOptions.LshFamily;
         int[] tableChoices = all ? FamilyTableChoices : TableChoices, projectionChoices = all ? FamilyProjectionChoices : ProjectionChoices;
@@ -101,7 +102,7 @@ public static partial class LshTuner
         var chosen = eligible[0];
         var (checkRecall, checkVisited, qps) = MeasureCheck(database, check, truthCheck, options.Metric, chosen.Spec);
         return new TuneResult(chosen.Spec, chosen.Recall, checkRecall, checkVisited * 100, scale, database.Count, candidates, evaluations,
-            (qps, FlatQueriesPerSecond(database, check, options.Metric)));
+            (qps, QueriesPerSecond(exact, check)));
     }
 
     private static string Spec(int tables, int projections, double width, int probes, int seed) =>
@@ -161,10 +162,8 @@ public static partial class LshTuner
     }
 
     /// <summary>Exact top-10 ids per query; <paramref name="scale"/> is the median 10th-neighbour distance in the hashed space.</summary>
-    private static long[][] ExactNeighbours(LabeledVectors database, LabeledVectors queries, DistanceMetric metric, out double scale)
+    private static long[][] ExactNeighbours(IVectorIndex exact, LabeledVectors queries, DistanceMetric metric, out double scale)
     {
-        using var exact = new Flat(database.Dimension, metric);
-        exact.Add(database.Vectors, Ids(database.Count));
         var ids = new long[queries.Count * Depth];
         var distances = new float[queries.Count * Depth];
         exact.Search(queries.Vectors, Depth, distances, ids);
