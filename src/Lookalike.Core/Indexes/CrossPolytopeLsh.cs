@@ -109,17 +109,17 @@ public sealed class CrossPolytopeLsh : StoredVectorIndex
     {
         if (!IsTrained) throw LshCentring.NotTrained(TypeName);
         int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
-        int budget = LshBudget.Of(parameters, Options.MaxCandidates);
+        var budget = LshBudget.Of(parameters, Options.MaxCandidates, Options.CountCollisions);
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         int tables = Options.Tables, hashes = Options.Hashes;
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
-            var visited = RentVisited();
+            var walk = StartWalk(prepared, top, budget);
             var scratch = new Scratch(this);
             var hashed = Hashed(prepared, scratch.Centred);
             var codes = new int[tables * hashes];
             var alternatives = probes == 0 ? null : new (double, int)[tables][][];
-            for (int t = 0; t < tables && !Spent(visited, budget); t++)
+            for (int t = 0; t < tables && !walk.Spent; t++)
             {
                 var code = codes.AsSpan(t * hashes, hashes);
                 if (alternatives is not null) alternatives[t] = new (double, int)[hashes][];
@@ -130,19 +130,19 @@ public sealed class CrossPolytopeLsh : StoredVectorIndex
                     code[j] = CrossPolytopeHash.Vertex(rotated);
                     if (alternatives is not null) alternatives[t][j] = CrossPolytopeProbing.Alternatives(rotated, Math.Min(probes, (2 * rotated.Length) - 1));
                 }
-                Visit(_tables[t].Get(BucketTable.Key(code)), prepared, visited, top, budget);
+                walk.Offer(_tables[t].Get(BucketTable.Key(code)));
             }
-            if (alternatives is null || Spent(visited, budget)) return ReturnVisited(visited);
+            if (alternatives is null || walk.Spent) return walk.Finish();
             var sequences = alternatives.Select(a => CrossPolytopeProbing.Sequence(a)).ToArray();
             var probe = new int[hashes];
             foreach (var (table, changes) in CrossPolytopeProbing.Merge(sequences, probes * sequences.Length))
             {
                 codes.AsSpan(table * hashes, hashes).CopyTo(probe);
                 foreach (var (function, vertex) in changes) probe[function] = vertex;
-                Visit(_tables[table].Get(BucketTable.Key(probe)), prepared, visited, top, budget);
-                if (Spent(visited, budget)) break;
+                walk.Offer(_tables[table].Get(BucketTable.Key(probe)));
+                if (walk.Spent) break;
             }
-            return ReturnVisited(visited);
+            return walk.Finish();
         });
     }
 
@@ -199,6 +199,9 @@ public sealed record CrossPolytopeLshOptions
     /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
     public int MaxCandidates { get; init; }
 
+    /// <summary>With a budget, whether it goes to the rows found in the most probed buckets (<see cref="CollisionCounter"/>).</summary>
+    public bool CountCollisions { get; init; }
+
     /// <summary>Whether the training mean is subtracted before hashing.</summary>
     public bool Centre { get; init; } = true;
 
@@ -208,7 +211,7 @@ public sealed record CrossPolytopeLshOptions
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static CrossPolytopeLshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "hashes", "lastdimension", "probes", "maxcandidates", "centre", "seed");
+        component.RejectUnknown("tables", "hashes", "lastdimension", "probes", "maxcandidates", "countcollisions", "centre", "seed");
         var d = new CrossPolytopeLshOptions();
         return new CrossPolytopeLshOptions
         {
@@ -217,6 +220,7 @@ public sealed record CrossPolytopeLshOptions
             LastDimension = component.GetInt("lastdimension", d.LastDimension),
             Probes = component.GetInt("probes", d.Probes),
             MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
+            CountCollisions = LshBudget.ParseCounting(component, CrossPolytopeLsh.TypeName),
             Centre = LshCentring.Parse(component, CrossPolytopeLsh.TypeName, d.Centre),
             Seed = component.GetInt("seed", d.Seed),
         };
@@ -224,7 +228,7 @@ public sealed record CrossPolytopeLshOptions
 
     /// <summary>The spec with every parameter written out.</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{CrossPolytopeLsh.TypeName}(tables={Tables},hashes={Hashes},lastDimension={LastDimension},probes={Probes},maxCandidates={MaxCandidates},centre={(Centre ? 1 : 0)},seed={Seed})");
+        $"{CrossPolytopeLsh.TypeName}(tables={Tables},hashes={Hashes},lastDimension={LastDimension},probes={Probes},maxCandidates={MaxCandidates},{(CountCollisions ? "countCollisions=1," : "")}centre={(Centre ? 1 : 0)},seed={Seed})");
 
     /// <summary>Throws for values out of range for <paramref name="dimension"/>-d vectors.</summary>
     public void Validate(int dimension)
@@ -242,4 +246,5 @@ public sealed record CrossPolytopeLshOptions
 /// <summary>The <see cref="CrossPolytopeLsh"/> type.</summary>
 public sealed class CrossPolytopeLshDescriptor() : OptionsIndexDescriptor<CrossPolytopeLshOptions>(CrossPolytopeLsh.TypeName, CrossPolytopeLshOptions.Parse,
     (dimension, metric, options, vectors) => new CrossPolytopeLsh(dimension, metric, options, vectors), CrossPolytopeLsh.ReadFrom,
-    searchTime: (["probes", "maxcandidates"], options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates }));
+    searchTime: (["probes", "maxcandidates", "countcollisions"],
+        options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates, CountCollisions = options.CountCollisions }));

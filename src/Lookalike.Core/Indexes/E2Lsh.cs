@@ -125,37 +125,37 @@ public sealed class E2Lsh : StoredVectorIndex
         SearchParameters? parameters = null)
     {
         int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
-        int budget = LshBudget.Of(parameters, Options.MaxCandidates);
+        var budget = LshBudget.Of(parameters, Options.MaxCandidates, Options.CountCollisions);
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
             // Every table's own bucket first, then the probes round by round over the tables (the first
             // probe of each table, then the second, …), so a candidate budget is spent on the likeliest buckets.
-            var visited = RentVisited();
+            var walk = StartWalk(prepared, top, budget);
             var codes = new int[Tables * Projections];
             var sequences = probes == 0 ? null : new (int Coordinate, int Delta)[Tables][][];
             Span<double> fraction = stackalloc double[Projections];
-            for (int t = 0; t < Tables && !Spent(visited, budget); t++)
+            for (int t = 0; t < Tables && !walk.Spent; t++)
             {
                 var code = codes.AsSpan(t * Projections, Projections);
                 Code(prepared, t, code, fraction);
-                Visit(_tables[t].Get(BucketTable.Key(code)), prepared, visited, top, budget);
+                walk.Offer(_tables[t].Get(BucketTable.Key(code)));
                 if (sequences is not null) sequences[t] = [.. MultiProbe.Sequence(fraction, probes)];
             }
-            if (sequences is null) return ReturnVisited(visited);
+            if (sequences is null) return walk.Finish();
             Span<int> probe = stackalloc int[Projections];
             for (int p = 0; p < probes; p++)
             {
                 for (int t = 0; t < Tables; t++)
                 {
-                    if (Spent(visited, budget)) return ReturnVisited(visited);
+                    if (walk.Spent) return walk.Finish();
                     if (sequences[t] is not { } sequence || p >= sequence.Length) continue;
                     codes.AsSpan(t * Projections, Projections).CopyTo(probe);
                     foreach (var (coordinate, delta) in sequence[p]) probe[coordinate] += delta;
-                    Visit(_tables[t].Get(BucketTable.Key(probe)), prepared, visited, top, budget);
+                    walk.Offer(_tables[t].Get(BucketTable.Key(probe)));
                 }
             }
-            return ReturnVisited(visited);
+            return walk.Finish();
         });
     }
 
@@ -205,13 +205,16 @@ public sealed record E2LshOptions
     /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
     public int MaxCandidates { get; init; }
 
+    /// <summary>With a budget, whether it goes to the rows found in the most probed buckets (<see cref="CollisionCounter"/>).</summary>
+    public bool CountCollisions { get; init; }
+
     /// <summary>Seed of the projections.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static E2LshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "projections", "width", "probes", "maxcandidates", "seed");
+        component.RejectUnknown("tables", "projections", "width", "probes", "maxcandidates", "countcollisions", "seed");
         var d = new E2LshOptions();
         return new E2LshOptions
         {
@@ -220,13 +223,14 @@ public sealed record E2LshOptions
             Width = component.GetDouble("width", d.Width),
             Probes = component.GetInt("probes", d.Probes),
             MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
+            CountCollisions = LshBudget.ParseCounting(component, E2Lsh.TypeName),
             Seed = component.GetInt("seed", d.Seed),
         };
     }
 
     /// <summary>The spec with every parameter written out (the candidate budget only when there is one).</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},{LshBudget.SpecPart(MaxCandidates)}seed={Seed})");
+        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},{LshBudget.SpecPart(MaxCandidates, CountCollisions)}seed={Seed})");
 
     /// <summary>Throws for values out of range.</summary>
     public void Validate()
@@ -242,4 +246,4 @@ public sealed record E2LshOptions
 /// <summary>The <see cref="E2Lsh"/> type.</summary>
 public sealed class E2LshDescriptor() : OptionsIndexDescriptor<E2LshOptions>(E2Lsh.TypeName, E2LshOptions.Parse,
     (dimension, metric, options, vectors) => new E2Lsh(dimension, metric, options, vectors), E2Lsh.ReadFrom,
-    searchTime: (["probes", "maxcandidates"], options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates }));
+    searchTime: (["probes", "maxcandidates", "countcollisions"], options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates, CountCollisions = options.CountCollisions }));

@@ -114,31 +114,31 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     {
         if (!IsTrained) throw LshCentring.NotTrained(TypeName);
         int radius = (parameters as LshSearchParameters)?.Probes ?? Options.Radius;
-        int budget = LshBudget.Of(parameters, Options.MaxCandidates);
+        var budget = LshBudget.Of(parameters, Options.MaxCandidates, Options.CountCollisions);
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
             // Every table's own bucket first, then the rest of each ball round by round over the tables,
             // so a candidate budget is spent on the nearest codes.
-            var visited = RentVisited();
+            var walk = StartWalk(prepared, top, budget);
             var balls = new IEnumerator<ulong>[Tables];
             for (int t = 0; t < Tables; t++)
             {
                 balls[t] = HammingBall(Code(prepared, t), Bits, radius).GetEnumerator();
                 balls[t].MoveNext();
-                Visit(_tables[t].Get(balls[t].Current), prepared, visited, top, budget);
+                walk.Offer(_tables[t].Get(balls[t].Current));
             }
-            for (bool any = radius > 0; any && !Spent(visited, budget);)
+            for (bool any = radius > 0; any && !walk.Spent;)
             {
                 any = false;
-                for (int t = 0; t < Tables && !Spent(visited, budget); t++)
+                for (int t = 0; t < Tables && !walk.Spent; t++)
                 {
                     if (!balls[t].MoveNext()) continue;
                     any = true;
-                    Visit(_tables[t].Get(balls[t].Current), prepared, visited, top, budget);
+                    walk.Offer(_tables[t].Get(balls[t].Current));
                 }
             }
-            return ReturnVisited(visited);
+            return walk.Finish();
         });
     }
 
@@ -206,6 +206,9 @@ public sealed record HyperplaneLshOptions
     /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
     public int MaxCandidates { get; init; }
 
+    /// <summary>With a budget, whether it goes to the rows found in the most probed buckets (<see cref="CollisionCounter"/>).</summary>
+    public bool CountCollisions { get; init; }
+
     /// <summary>Whether the training mean is subtracted before hashing (the index then needs training).</summary>
     public bool Centre { get; init; }
 
@@ -215,7 +218,7 @@ public sealed record HyperplaneLshOptions
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static HyperplaneLshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "bits", "radius", "maxcandidates", "centre", "seed");
+        component.RejectUnknown("tables", "bits", "radius", "maxcandidates", "countcollisions", "centre", "seed");
         var d = new HyperplaneLshOptions();
         return new HyperplaneLshOptions
         {
@@ -223,6 +226,7 @@ public sealed record HyperplaneLshOptions
             Bits = component.GetInt("bits", d.Bits),
             Radius = component.GetInt("radius", d.Radius),
             MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
+            CountCollisions = LshBudget.ParseCounting(component, HyperplaneLsh.TypeName),
             Centre = LshCentring.Parse(component, HyperplaneLsh.TypeName, d.Centre),
             Seed = component.GetInt("seed", d.Seed),
         };
@@ -230,7 +234,7 @@ public sealed record HyperplaneLshOptions
 
     /// <summary>The spec with every parameter written out (the budget and centring only when set).</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},{LshBudget.SpecPart(MaxCandidates)}{(Centre ? "centre=1," : "")}seed={Seed})");
+        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},{LshBudget.SpecPart(MaxCandidates, CountCollisions)}{(Centre ? "centre=1," : "")}seed={Seed})");
 
     /// <summary>Throws for values out of range.</summary>
     public void Validate()
@@ -245,4 +249,4 @@ public sealed record HyperplaneLshOptions
 /// <summary>The <see cref="HyperplaneLsh"/> type.</summary>
 public sealed class HyperplaneLshDescriptor() : OptionsIndexDescriptor<HyperplaneLshOptions>(HyperplaneLsh.TypeName, HyperplaneLshOptions.Parse,
     (dimension, metric, options, vectors) => new HyperplaneLsh(dimension, metric, options, vectors), HyperplaneLsh.ReadFrom,
-    searchTime: (["radius", "maxcandidates"], options => new LshSearchParameters { Probes = options.Radius, MaxCandidates = options.MaxCandidates }));
+    searchTime: (["radius", "maxcandidates", "countcollisions"], options => new LshSearchParameters { Probes = options.Radius, MaxCandidates = options.MaxCandidates, CountCollisions = options.CountCollisions }));

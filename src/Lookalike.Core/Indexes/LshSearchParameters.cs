@@ -15,4 +15,11 @@ public sealed class LshSearchParameters : SearchParameters
     /// budget, null keeps the index's own setting.
     /// </summary>
     public int? MaxCandidates { get; init; }
+
+    /// <summary>
+    /// With a budget, whether the candidates visited are those found in the most probed buckets
+    /// (collision counting: every bucket is read, only the budget gets distances) instead of the
+    /// first found; null keeps the index's own setting.
+    /// </summary>
+    public bool? CountCollisions { get; init; }
 }

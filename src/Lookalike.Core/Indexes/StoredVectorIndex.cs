@@ -8,6 +8,7 @@ namespace Lookalike.Indexes;
 public abstract class StoredVectorIndex : IVectorIndex
 {
     private readonly System.Collections.Concurrent.ConcurrentBag<VisitedSet> _visited = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<CollisionCounter> _counters = [];
 
     /// <summary>Wraps <paramref name="store"/>.</summary>
     protected StoredVectorIndex(VectorStore store) => Store = store;
@@ -79,6 +80,66 @@ public abstract class StoredVectorIndex : IVectorIndex
     {
         _visited.Add(visited);
         return (visited.Count, visited.Count);
+    }
+
+    /// <summary>
+    /// Starts one query's walk over buckets: with <paramref name="budget"/>.<see cref="CandidateBudget.CountCollisions"/>
+    /// the buckets are only counted and <see cref="BucketWalk.Finish"/> visits the rows found in most of them;
+    /// otherwise each bucket is visited as it is offered, until the budget is spent.
+    /// </summary>
+    protected BucketWalk StartWalk(ReadOnlySpan<float> preparedQuery, TopKCollector top, CandidateBudget budget)
+    {
+        CollisionCounter? counter = null;
+        if (budget.CountCollisions && budget.MaxCandidates > 0)
+        {
+            counter = _counters.TryTake(out var pooled) ? pooled : new CollisionCounter();
+            counter.Clear(Store.RowCount);
+        }
+        return new BucketWalk(this, preparedQuery, top, RentVisited(), counter, budget.MaxCandidates);
+    }
+
+    /// <summary>One query's walk over the buckets of a hashing index (see <see cref="StartWalk"/>).</summary>
+    protected ref struct BucketWalk
+    {
+        private readonly StoredVectorIndex _index;
+        private readonly ReadOnlySpan<float> _query;
+        private readonly TopKCollector _top;
+        private readonly VisitedSet _visited;
+        private readonly CollisionCounter? _counter;
+        private readonly int _budget;
+
+        internal BucketWalk(StoredVectorIndex index, ReadOnlySpan<float> query, TopKCollector top, VisitedSet visited, CollisionCounter? counter, int budget)
+        {
+            _index = index;
+            _query = query;
+            _top = top;
+            _visited = visited;
+            _counter = counter;
+            _budget = budget;
+        }
+
+        /// <summary>Whether more buckets would add nothing: the budget is spent (never while counting).</summary>
+        public readonly bool Spent => _counter is null && StoredVectorIndex.Spent(_visited, _budget);
+
+        /// <summary>Visits (or counts) the rows of one bucket.</summary>
+        public readonly void Offer(List<int>? bucket)
+        {
+            if (_counter is not null) _counter.Add(bucket);
+            else _index.Visit(bucket, _query, _visited, _top, _budget);
+        }
+
+        /// <summary>Visits the most collided rows when counting, returns the pooled sets; (rows visited, distances computed).</summary>
+        public readonly (long Visited, long Distances) Finish()
+        {
+            if (_counter is not null)
+            {
+                var top = _top;
+                var store = _index.Store;
+                _index.Visit(_counter.MostCollided(_budget, top.Filters ? row => top.Admits(store.IdOf(row)) : null), _query, _visited, _top);
+                _index._counters.Add(_counter);
+            }
+            return _index.ReturnVisited(_visited);
+        }
     }
 
     /// <inheritdoc/>

@@ -30,6 +30,12 @@ public sealed class TopKCollector
     /// <summary>A pair must be nearer than this to be kept (+∞ until k pairs are kept).</summary>
     public float Threshold => _count < _distances.Length ? float.PositiveInfinity : _distances[0];
 
+    /// <summary>Whether a search filter restricts the ids kept.</summary>
+    public bool Filters => _filter is not null;
+
+    /// <summary>Whether <paramref name="id"/> may be kept (always without a filter).</summary>
+    public bool Admits(long id) => _filter is null || _filter.Allows(id);
+
     /// <summary>Offers a pair; returns whether it was kept.</summary>
     public bool Offer(float distance, long id)
     {

@@ -19,6 +19,10 @@ public static partial class LshTuner
     private static readonly int[] HyperplaneBitChoices = [12, 16];
     private static readonly int[] ProbeChoices = [0, 1, 2, 4, 8, 16, 32, 64, 128];
     private static readonly double[] BudgetShares = [0.5, 0.7];
+    private static readonly int[] CountingProbeChoices = [0, 1, 2, 4], CountingRadiusChoices = [0, 1];
+
+    /// <summary>Budgets tried with collision counting, as shares of the database: 1/16 % to 16 % in steps of √2.</summary>
+    private static readonly double[] CountingShares = [.. Enumerable.Range(0, 17).Select(i => 0.000625 * Math.Pow(2, i / 2.0))];
 
     /// <summary>Cross-polytope widths tried for the hash of each table: the padded dimension and a quarter of it.</summary>
     private static int[] LastDimensions(int dimension)
@@ -41,13 +45,13 @@ public static partial class LshTuner
             {
                 string structure = string.Create(c, $"CrossPolytopeLsh(tables={tables},hashes=1,lastDimension={last},centre=1");
                 progress?.Report(new ProgressUpdate("Tuning", step++, steps, structure + ")"));
-                evaluations += SweepProbes(database, queries, truth, options, candidates, structure, "probes", ProbeChoices);
+                evaluations += SweepProbes(database, queries, truth, options, candidates, structure, "probes", ProbeChoices, CountingProbeChoices);
             }
             foreach (int bits in HyperplaneBitChoices)
             {
                 string structure = string.Create(c, $"HyperplaneLsh(tables={tables},bits={bits},centre=1");
                 progress?.Report(new ProgressUpdate("Tuning", step++, steps, structure + ")"));
-                evaluations += SweepProbes(database, queries, truth, options, candidates, structure, "radius", [0, 1, 2]);
+                evaluations += SweepProbes(database, queries, truth, options, candidates, structure, "radius", [0, 1, 2], CountingRadiusChoices);
             }
         }
         return evaluations;
@@ -55,11 +59,12 @@ public static partial class LshTuner
 
     /// <summary>
     /// Builds <paramref name="structure"/> once; finds the fewest probes reaching the target, then tries
-    /// twice as many probes under candidate budgets below what those probes visited. Adds the cheapest
-    /// setting that reached the target.
+    /// twice as many probes under candidate budgets below what those probes visited, then the smallest
+    /// budget reaching the target with collision counting for each of <paramref name="countingChoices"/>.
+    /// Adds the cheapest setting of each kind that reached the target.
     /// </summary>
     private static int SweepProbes(LabeledVectors database, LabeledVectors queries, long[][] truth, TuneOptions options,
-        List<TuneCandidate> candidates, string structure, string knob, int[] choices)
+        List<TuneCandidate> candidates, string structure, string knob, int[] choices, int[] countingChoices)
     {
         var c = CultureInfo.InvariantCulture;
         string Spec(string knobs) => string.Create(c, $"{structure},{knobs},seed={options.Seed})");
@@ -84,6 +89,42 @@ public static partial class LshTuner
                     best = new TuneCandidate(Spec(string.Create(c, $"{knob}={more},maxCandidates={budget}")), budgetRecall, budgetVisited * 100);
             }
             break;
+        }
+        if (best is not null) candidates.Add(best);
+        return evaluations + SweepCounting(index, database, queries, truth, options, candidates, Spec, knob, countingChoices);
+    }
+
+    /// <summary>
+    /// Collision counting on a built index: with the most probes, the smallest budget of the
+    /// <see cref="CountingShares"/> grid that reaches the target; then, with fewer probes, smaller budgets
+    /// while they still reach it (recall grows with the budget, so a budget that misses ends the search
+    /// for that probe setting). Adds the cheapest setting found.
+    /// </summary>
+    private static int SweepCounting(IVectorIndex index, LabeledVectors database, LabeledVectors queries, long[][] truth, TuneOptions options,
+        List<TuneCandidate> candidates, Func<string, string> spec, string knob, int[] probeChoices)
+    {
+        var c = CultureInfo.InvariantCulture;
+        int evaluations = 0;
+        TuneCandidate? best = null;
+        int bestBudget = int.MaxValue;
+        var budgets = CountingShares.Select(share => Math.Max(Depth, (int)Math.Round(share * database.Count))).Distinct().ToArray();
+        foreach (int probes in probeChoices.OrderDescending())
+        {
+            bool ascending = best is null;
+            foreach (int budget in ascending ? budgets : budgets.Where(b => b < bestBudget).Reverse())
+            {
+                var (recall, visited) = Measure(index, database, queries, truth,
+                    new LshSearchParameters { Probes = probes, MaxCandidates = budget, CountCollisions = true });
+                evaluations++;
+                bool reached = recall >= options.TargetRecall;
+                if (reached)
+                {
+                    best = new TuneCandidate(spec(string.Create(c, $"{knob}={probes},maxCandidates={budget},countCollisions=1")), recall, visited * 100);
+                    bestBudget = budget;
+                }
+                // Ascending (no setting yet): stop at the first that reaches; descending: at the first that misses.
+                if (reached == ascending) break;
+            }
         }
         if (best is not null) candidates.Add(best);
         return evaluations;

@@ -139,12 +139,57 @@ public sealed class CrossPolytopeLshTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("CrossPolytopeLsh(tables=16,hashes=1,probes=4,seed=3)")]
+    [InlineData("E2Lsh(tables=16,projections=2,width=0.3,probes=4,seed=3)")]
+    [InlineData("HyperplaneLsh(tables=16,bits=6,radius=1,seed=3)")]
+    public void Counting_collisions_spends_a_budget_on_better_candidates(string spec)
+    {
+        using var index = Built(spec);
+        var (_, unboundedVisited) = RecallMeter.Measure(index, Data, Queries);
+        int budget = (int)(unboundedVisited * Data.Length / D / 10);
+        var firstFound = new LshSearchParameters { MaxCandidates = budget };
+        var counted = new LshSearchParameters { MaxCandidates = budget, CountCollisions = true };
+        var distances = new float[10];
+        var ids = new long[10];
+        for (int q = 0; q < Queries.Length / D; q++)
+        {
+            var stats = index.Search(Queries.AsSpan(q * D, D), 10, distances, ids, counted);
+            Assert.True(stats.CandidatesVisited <= budget, $"query {q} visited {stats.CandidatesVisited} > {budget}");
+        }
+        using var inOrder = new WithSearchParameters(index, firstFound);
+        using var byCount = new WithSearchParameters(index, counted);
+        var (orderRecall, _) = RecallMeter.Measure(inOrder, Data, Queries);
+        var (countRecall, countVisited) = RecallMeter.Measure(byCount, Data, Queries);
+        output.WriteLine($"{spec}: budget {budget} ({countVisited:P1}): first found {orderRecall:F3}, most collided {countRecall:F3}");
+        // A true neighbour shares many of the query's buckets; a row found once is most often a stranger.
+        Assert.True(countRecall > orderRecall + 0.05, $"counting {countRecall:F3}, probing order {orderRecall:F3}");
+    }
+
+    [Fact]
+    public void Counting_collisions_is_written_in_the_spec_only_when_set()
+    {
+        using var counted = Built("CrossPolytopeLsh(tables=4,probes=2,maxCandidates=50,countCollisions=1,seed=3)");
+        Assert.Equal("CrossPolytopeLsh(tables=4,hashes=1,lastDimension=0,probes=2,maxCandidates=50,countCollisions=1,centre=1,seed=3)", counted.Spec);
+        Assert.Equal("E2Lsh(tables=7,projections=2,width=6,probes=0,maxCandidates=9,countCollisions=1,seed=42)",
+            IndexRegistry.Builtin.Create(D, "E2Lsh(maxCandidates=9,countCollisions=1)", DistanceMetric.Cosine).Spec);
+        Assert.DoesNotContain("countCollisions", IndexRegistry.Builtin.Create(D, "HyperplaneLsh(maxCandidates=9)", DistanceMetric.Cosine).Spec);
+        // The saved index searches as the built one did.
+        using var stream = new MemoryStream();
+        IndexRegistry.Save(counted, stream);
+        stream.Position = 0;
+        using var loaded = IndexRegistry.Builtin.Load(stream);
+        Assert.Equal(counted.Spec, loaded.Spec);
+        Assert.Equal(RecallMeter.Measure(counted, Data, Queries), RecallMeter.Measure(loaded, Data, Queries));
+    }
+
+    [Theory]
     [InlineData("CrossPolytopeLsh(lastDimension=12)", "power of two")]
     [InlineData("CrossPolytopeLsh(lastDimension=128)", "power of two in 2..64")]
     [InlineData("CrossPolytopeLsh(hashes=0)", "hashes must be 1..16")]
     [InlineData("CrossPolytopeLsh(centre=2)", "centre must be 0 or 1")]
     [InlineData("E2Lsh(maxCandidates=-1)", "maxCandidates must be 0")]
     [InlineData("HyperplaneLsh(maxCandidates=-5)", "maxCandidates must be 0")]
+    [InlineData("E2Lsh(countCollisions=2)", "countCollisions must be 0 or 1")]
     public void Bad_parameters_say_what_is_allowed(string spec, string message)
     {
         var error = Assert.Throws<LookalikeException>(() => IndexRegistry.Builtin.Create(D, spec, DistanceMetric.Cosine));

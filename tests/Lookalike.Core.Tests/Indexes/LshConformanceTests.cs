@@ -65,3 +65,11 @@ public sealed class CentredHyperplaneLshConformanceTests : VectorIndexConformanc
 
     protected override double RecallFloor => 0.9;
 }
+
+public sealed class CollisionCountingCrossPolytopeLshConformanceTests : VectorIndexConformanceTests
+{
+    protected override IVectorIndex Create(DistanceMetric metric, int dimension, float[] trainingData) =>
+        IndexRegistry.Builtin.Create(dimension, "CrossPolytopeLsh(tables=16,hashes=1,probes=2,maxCandidates=300,countCollisions=1,seed=1)", metric, Vectors);
+
+    protected override double RecallFloor => 0.9;
+}

@@ -45,6 +45,10 @@ public sealed class TunerTests
         Assert.Contains(result.Candidates, c => c.Spec.StartsWith("CrossPolytopeLsh(", StringComparison.Ordinal));
         Assert.Contains(result.Candidates, c => c.Spec.StartsWith("HyperplaneLsh(", StringComparison.Ordinal));
         Assert.Contains(result.Candidates, c => c.Spec.StartsWith("E2Lsh(", StringComparison.Ordinal));
+        // Collision counting is weighed too, and its budget is what it visits.
+        var counting = result.Candidates.Where(c => c.Spec.Contains("countCollisions=1", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(counting);
+        Assert.All(counting, c => Assert.True(c.Recall >= 0.9 && c.VisitedPercent > 0));
         var chosen = result.Candidates.Single(c => c.Spec == result.Spec);
         Assert.Equal(result.Candidates.Where(c => c.VisitedPercent <= 30).Min(c => c.VisitedPercent), chosen.VisitedPercent);
         Assert.True(result.TuningRecall >= 0.9);
