@@ -1,4 +1,4 @@
 using Lookalike.Cli;
-using Spectre.Console;
+using Lookalike.Cli.Output;
 
-return await LookalikeCli.RunAsync(args, AnsiConsole.Console, Console.Error);
+return await LookalikeCli.RunAsync(args, CliConsole.Create(), Console.Error);

@@ -30,7 +30,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         _preprocessor = new Preprocessor(options);
         _session = CreateSession(options);
         int dimension = CheckModel();
-        string sha256 = FileHash.Sha256Of(options.ModelPath);
+        string sha256 = Models.ModelLocator.HashCache.Sha256Of(options.ModelPath);
         Metadata = new FeatureExtractorMetadata(options.ModelId, sha256, Path.GetFullPath(options.ModelPath),
             dimension, options.PreferredMetric, options.DescribePreprocessing(), Description: options.Describe(sha256));
     }

@@ -89,7 +89,7 @@ public sealed class AnalysisCommandTests : IDisposable
 
         string aside = _temp.Combine("aside");
         var result = await CliRunner.RunAsync("check", folder, "--move-to", aside);
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.Contains("truncated", result.Output);
         Assert.Contains("empty", result.Output);
         Assert.Contains("wrong extension", result.Output);
@@ -99,6 +99,10 @@ public sealed class AnalysisCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, "cats", "cut.jpg")));
         Assert.True(File.Exists(Path.Combine(folder, "coffee.jpg")), "a decodable file with the wrong extension stays");
         Assert.True(File.Exists(Path.Combine(folder, "cats", "chelsea.png")));
+        // With the bad files moved away, only the warning is left: success.
+        var again = await CliRunner.RunAsync("check", folder);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("0 cannot be decoded, 1 with a wrong extension", again.Output);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -41,7 +41,7 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("Indexed 2 new image(s)", result.Output);
 
         var check = await CliRunner.RunAsync("check", folder);
-        Assert.Equal(0, check.ExitCode);
+        Assert.Equal(1, check.ExitCode);
         Assert.Contains("4 cannot be decoded", check.Output);
     }
 

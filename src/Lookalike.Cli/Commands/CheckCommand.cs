@@ -21,7 +21,7 @@ internal static class CheckCommand
         var folder = new Argument<string>("folder") { Description = "Folder to check (recursively)." };
         var moveTo = new Option<string?>("--move-to") { Description = "Move the files that cannot be decoded here (same relative paths); nothing is ever deleted." };
         var maxPixels = CommonOptions.MaxPixels();
-        var command = new Command("check", "Find image files that cannot be decoded (empty, truncated, corrupt, unsupported, absurd dimensions) or carry the wrong extension.")
+        var command = new Command("check", "Find image files that cannot be decoded (empty, truncated, corrupt, unsupported, absurd dimensions) or carry the wrong extension. Exits 1 when any file cannot be decoded, 0 otherwise (wrong extensions are warnings).")
         {
             folder, moveTo, maxPixels,
         };
@@ -55,7 +55,7 @@ internal static class CheckCommand
                 }
             }
             context.Console.MarkupLine($"{scanned.Images.Count + scanned.Skipped.Count} image file(s) checked: [bold]{bad.Count}[/] cannot be decoded, {ordered.Count - bad.Count} with a wrong extension.");
-            return 0;
+            return bad.Count > 0 ? LookalikeCli.UserError : 0;
         });
         return command;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lookalike.Cli.Output;
 using Lookalike.Cluster;
 using Spectre.Console;
 
@@ -15,17 +16,17 @@ internal static class ClusterCommand
         status.SetAction(async (parse, cancellationToken) =>
         {
             var report = await ClusterStatus.ReadAsync(parse.GetValue(location)!, cancellationToken);
-            var silos = new Table().AddColumns("silo", "name", "status");
-            foreach (var silo in report.Silos) silos.AddRow(Markup.Escape(silo.Address), Markup.Escape(silo.Name), silo.Status);
-            context.Console.Write(silos);
-            var table = new Table().AddColumns("shard", "rows", "indexes", "vectors in memory", "generation", "silo");
+            var silos = new CliTable("silo", "name", "status");
+            foreach (var silo in report.Silos) silos.AddRow(silo.Address, silo.Name, silo.Status);
+            silos.WriteTo(context.Console);
+            var table = new CliTable("shard", "rows", "indexes", "vectors in memory", "generation", "silo");
             foreach (var shard in report.Shards)
             {
                 table.AddRow(shard.Shard.ToString(CultureInfo.InvariantCulture), shard.Rows.ToString("N0", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(", ", shard.Indexes)), $"{shard.VectorBytes / 1048576.0:F1} MiB",
-                    shard.Generation.ToString(CultureInfo.InvariantCulture), Markup.Escape(shard.Silo));
+                    string.Join(", ", shard.Indexes), $"{shard.VectorBytes / 1048576.0:F1} MiB",
+                    shard.Generation.ToString(CultureInfo.InvariantCulture), shard.Silo);
             }
-            context.Console.Write(table);
+            table.WriteTo(context.Console);
             context.Console.MarkupLine($"{report.Silos.Count} silo(s), {report.Shards.Count} shard(s), {report.Shards.Sum(s => s.Rows):N0} image(s).");
             return 0;
         });

@@ -45,6 +45,18 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>The number of results or cut-off (<c>-k</c>), one range for every verb.</summary>
+    public static Option<int> TopK(string description, params string[] aliases)
+    {
+        var option = new Option<int>("-k", aliases) { Description = $"{description} (1..{Collections.SearchOptions.MaxK}).", DefaultValueFactory = _ => 10 };
+        option.Validators.Add(r =>
+        {
+            int value = r.GetValueOrDefault<int>();
+            if (value is < 1 or > Collections.SearchOptions.MaxK) r.AddError($"-k must be between 1 and {Collections.SearchOptions.MaxK} (was {value}).");
+        });
+        return option;
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
 
     public static DistanceMetric? ParseMetric(string? text) => text is null ? null : DistanceMetrics.Parse(text);

@@ -19,8 +19,7 @@ internal static class EvalCommand
         var index = new Option<string[]>("--index") { Description = "Index spec; repeat to compare several.", DefaultValueFactory = _ => [Flat.TypeName], AllowMultipleArgumentsPerToken = false };
         var metric = new Option<string>("--metric") { Description = "l2 or cosine.", DefaultValueFactory = _ => "cosine" };
         metric.AcceptOnlyFromAmong("l2", "cosine");
-        var k = new Option<int>("-k") { Description = "Cut-off of mAP@k.", DefaultValueFactory = _ => 10 };
-        k.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1000) r.AddError("-k must be between 1 and 1000."); });
+        var k = CommonOptions.TopK("Cut-off of mAP@k");
         var json = new Option<string?>("--json") { Description = "Also write the full report (per class included) to this JSON file." };
         var perClass = new Option<bool>("--per-class") { Description = "Print the per-class tables too." };
         var command = new Command("eval", "Evaluate indexes: labelled queries against a database (+ distractors), mAP@k, P@10/50, top-n, recall@10 vs exact, work and latency.")

@@ -75,6 +75,8 @@ internal static class IndexCommand
                 },
             }, cancellationToken);
             var store = session.Collection;
+            // A bad index spec fails now, not after every image was featurised.
+            foreach (string spec in specs) context.Indexes.Validate(store.Info.Model.Dimension, spec, store.Info.Metric);
             var indexer = new FolderIndexer(store, session.Extractor,
                 new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Lookalike.Cli.Output;
 using Lookalike.Collections;
 using Lookalike.Indexes;
 using Spectre.Console;
@@ -57,9 +58,9 @@ internal static class InfoCommand
                 ("index", info.IndexSpec),
                 ("size on disk", $"{info.SizeOnDisk / 1048576.0:F1} MiB ({info.SizeOnDisk} bytes)"),
             };
-            var grid = new Grid().AddColumn().AddColumn();
-            foreach (var (key, value) in rows) grid.AddRow($"[bold]{key}[/]", Markup.Escape(value));
-            context.Console.Write(grid);
+            var grid = new CliTable("field", "value") { ShowHeader = false };
+            foreach (var (key, value) in rows) grid.AddRow(key, value);
+            grid.WriteTo(context.Console);
             PrintIndexes(context, info.Indexes, info.Count);
             return 0;
         });
@@ -75,12 +76,12 @@ internal static class InfoCommand
             return;
         }
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().AddColumns("saved index", "metric", "rows", "trained on", "size", "built at", "state");
+        var table = new CliTable("saved index", "metric", "rows", "trained on", "size", "built at", "state");
         foreach (var i in indexes)
         {
-            table.AddRow(Markup.Escape(i.Spec), i.Metric, i.Rows.ToString(c), i.TrainedOn.ToString(c), string.Create(c, $"{i.Bytes / 1048576.0:F1} MiB"),
+            table.AddRow(i.Spec, i.Metric, i.Rows.ToString(c), i.TrainedOn.ToString(c), string.Create(c, $"{i.Bytes / 1048576.0:F1} MiB"),
                 i.BuiltAt.ToString("u", c), i.IsStaleFor(liveRows) ? "stale: run lookalike reindex" : "up to date");
         }
-        context.Console.Write(table);
+        table.WriteTo(context.Console);
     }
 }

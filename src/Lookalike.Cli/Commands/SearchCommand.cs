@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Lookalike.Cli.Output;
 using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Features;
@@ -21,12 +22,7 @@ internal static class SearchCommand
         var image = new Argument<string>("image") { Description = "Query image file." };
         var collection = CommonOptions.Collection();
         var model = CommonOptions.Model();
-        var k = new Option<int>("-k", "--top") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
-        k.Validators.Add(r =>
-        {
-            int value = r.GetValueOrDefault<int>();
-            if (value is < 1 or > 10_000) r.AddError($"-k must be between 1 and 10000 (was {value}).");
-        });
+        var k = CommonOptions.TopK("Number of results", "--top");
         var metric = CommonOptions.Metric();
         var index = new Option<string?>("--index") { Description = "Index spec to search with, e.g. Flat or \"E2Lsh(tables=8,projections=4,width=0.6)\" (default: the collection's)." };
         var json = CommonOptions.Json();
@@ -61,13 +57,13 @@ internal static class SearchCommand
 
     private static void PrintTable(CliContext context, SearchResponse response)
     {
-        var table = new Table().AddColumns("rank", $"{response.Metric.Name()} distance", "similarity", "path", "label");
+        var table = new CliTable("rank", $"{response.Metric.Name()} distance", "similarity", "path", "label");
         foreach (var hit in response.Hits)
         {
             table.AddRow(hit.Rank.ToString(CultureInfo.InvariantCulture), hit.Distance.ToString("F4", CultureInfo.InvariantCulture),
-                hit.Similarity.ToString("F4", CultureInfo.InvariantCulture), Markup.Escape(hit.Image.Path), Markup.Escape(hit.Image.Label ?? ""));
+                hit.Similarity.ToString("F4", CultureInfo.InvariantCulture), hit.Image.Path, hit.Image.Label ?? "");
         }
-        context.Console.Write(table);
+        table.WriteTo(context.Console);
         context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{Markup.Escape(response.IndexSpec)}: {response.Stats.CandidatesVisited} candidates visited, {response.Stats.DistancesComputed} distances computed, {response.Elapsed.TotalMilliseconds:F1} ms."));
     }

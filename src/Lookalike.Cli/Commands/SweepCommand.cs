@@ -23,7 +23,7 @@ internal static class SweepCommand
         };
         var metric = new Option<string>("--metric") { Description = "l2 or cosine.", DefaultValueFactory = _ => "cosine" };
         metric.AcceptOnlyFromAmong("l2", "cosine");
-        var k = new Option<int>("-k") { Description = "Cut-off of mAP@k.", DefaultValueFactory = _ => 10 };
+        var k = CommonOptions.TopK("Cut-off of mAP@k");
         var output = new Option<string>("--out") { Description = "Folder for sweep.json, sweep.md and the plots.", Required = true };
         var pick = new Option<string?>("--pick") { Description = "Print the cheapest setting meeting a target, e.g. \"recall>=0.95\" or \"map>=0.5 and visited<=5\"." };
         var html = new Option<bool>("--html") { Description = "Also write sweep.html: the table and the plots on one page." };

@@ -58,10 +58,10 @@ internal static class TuneCommand
     private static void Print(CliContext context, TuneResult result, TuneOptions options)
     {
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().AddColumns("candidate (cheapest setting of its structure reaching the target)", "recall@10", "visited %");
+        var table = new CliTable("candidate (cheapest setting of its structure reaching the target)", "recall@10", "visited %");
         foreach (var candidate in result.Candidates.Take(10))
-            table.AddRow(Markup.Escape(candidate.Spec), candidate.Recall.ToString("F3", c), candidate.VisitedPercent.ToString("F2", c));
-        context.Console.Write(table);
+            table.AddRow(candidate.Spec, candidate.Recall.ToString("F3", c), candidate.VisitedPercent.ToString("F2", c));
+        table.WriteTo(context.Console);
         context.Console.WriteLine(string.Create(c,
             $"{result.Database} vectors, {options.Metric.Name()}; median distance to the 10th neighbour {result.TenthNeighbourDistance:G4}; {result.Evaluations} settings measured."));
         if (result.Spec is null)

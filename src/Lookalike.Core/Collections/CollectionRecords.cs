@@ -72,14 +72,26 @@ public sealed record FileState(long Size, long LastWriteTicks, string Sha256);
 /// <param name="IndexSpec">Index spec, or null for the collection's index.</param>
 /// <param name="Parameters">Index-specific search parameters.</param>
 public sealed record SearchOptions(int K = 10, DistanceMetric? Metric = null, string? IndexSpec = null,
-    SearchParameters? Parameters = null);
+    SearchParameters? Parameters = null)
+{
+    /// <summary>The most results one search may ask for (and the largest cut-off of an evaluation), in every front end.</summary>
+    public const int MaxK = 10_000;
+}
 
 /// <summary>One result of a search.</summary>
 /// <param name="Rank">1-based rank.</param>
 /// <param name="Image">The matching image.</param>
-/// <param name="Distance">Distance under <see cref="SearchResponse.Metric"/>.</param>
-/// <param name="Similarity">Cosine similarity to the query.</param>
-public sealed record SearchHit(int Rank, ImageRecord Image, float Distance, float Similarity);
+/// <param name="Distance">Distance under <see cref="SearchResponse.Metric"/>, never below 0.</param>
+/// <param name="Similarity">Cosine similarity to the query, within [−1, 1].</param>
+/// <remarks>Rounding in the float arithmetic can put an identical image at −0.0000001 or 1.0000001; both are clamped.</remarks>
+public sealed record SearchHit(int Rank, ImageRecord Image, float Distance, float Similarity)
+{
+    /// <summary>Distance under <see cref="SearchResponse.Metric"/>, never below 0 (and never −0).</summary>
+    public float Distance { get; init; } = Distance > 0 ? Distance : 0f;
+
+    /// <summary>Cosine similarity to the query, within [−1, 1].</summary>
+    public float Similarity { get; init; } = Math.Clamp(Similarity, -1f, 1f);
+}
 
 /// <summary>The results of a search and what it cost.</summary>
 /// <param name="Hits">Results, best first.</param>

@@ -86,11 +86,11 @@ public static class IndexFilling
     }
 
     /// <summary>Throws unless <paramref name="query"/> and <paramref name="options"/> fit a collection of <paramref name="dimension"/>-d vectors.</summary>
-    /// <exception cref="LookalikeException">for a query of another dimension or k below 1.</exception>
+    /// <exception cref="LookalikeException">for a query of another dimension or k outside 1..<see cref="SearchOptions.MaxK"/>.</exception>
     public static void CheckQuery(ReadOnlySpan<float> query, SearchOptions options, int dimension, string location, string modelId)
     {
         if (query.Length != dimension)
             throw new LookalikeException($"Query has {query.Length} dimensions; collection '{location}' holds {dimension}-d vectors of model {modelId}.");
-        if (options.K < 1) throw new LookalikeException($"k must be at least 1 (was {options.K}).");
+        if (options.K is < 1 or > SearchOptions.MaxK) throw new LookalikeException($"k must be between 1 and {SearchOptions.MaxK} (was {options.K}).");
     }
 }

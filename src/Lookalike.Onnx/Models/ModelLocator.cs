@@ -18,6 +18,9 @@ public static class ModelLocator
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
                 Environment.SpecialFolderOption.Create), "lookalike");
 
+    /// <summary>Where model hashes are remembered between runs (<see cref="IO.FileHashCache"/>).</summary>
+    public static IO.FileHashCache HashCache => new(Path.Combine(DataDirectory, "cache", "model-hashes"));
+
     /// <summary>The default models folder.</summary>
     public static string ModelsDirectory => Path.Combine(DataDirectory, "models");
 
