@@ -28,9 +28,9 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         _options = options;
         _loader = options.Decoder ?? new ImageLoader(options.Loader);
         _preprocessor = new Preprocessor(options);
-        _session = CreateSession(options);
-        int dimension = CheckModel();
         string sha256 = Models.ModelLocator.HashCache.Sha256Of(options.ModelPath);
+        _session = CreateSession(options, sha256);
+        int dimension = CheckModel();
         Metadata = new FeatureExtractorMetadata(options.ModelId, sha256, Path.GetFullPath(options.ModelPath),
             dimension, options.PreferredMetric, options.DescribePreprocessing(), Description: options.Describe(sha256));
     }
@@ -41,7 +41,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
     /// <summary>The options this extractor was made with.</summary>
     public OnnxFeatureExtractorOptions Options => _options;
 
-    private static InferenceSession CreateSession(OnnxFeatureExtractorOptions options)
+    private static InferenceSession CreateSession(OnnxFeatureExtractorOptions options, string sha256)
     {
         using var sessionOptions = new SessionOptions
         {
@@ -54,7 +54,9 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
-            return new InferenceSession(options.ModelPath, sessionOptions);
+            return options.OptimizedModelFolder is { } folder
+                ? new Models.OptimizedModelCache(folder).Open(options.ModelPath, sha256, sessionOptions)
+                : new InferenceSession(options.ModelPath, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {

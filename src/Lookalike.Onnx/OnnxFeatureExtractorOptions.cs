@@ -65,6 +65,12 @@ public sealed record OnnxFeatureExtractorOptions
     /// </summary>
     public bool AllowSpinning { get; init; }
 
+    /// <summary>
+    /// Where the model's optimised graph is kept between runs (<see cref="Models.OptimizedModelCache"/>;
+    /// about the model's size once per model and CPU kind), or null to optimise at every start.
+    /// </summary>
+    public string? OptimizedModelFolder { get; init; } = Path.Combine(Models.ModelLocator.DataDirectory, "cache", "optimized-models");
+
     /// <summary>Image decoding limits.</summary>
     public ImageLoaderOptions Loader { get; init; } = new();
 
