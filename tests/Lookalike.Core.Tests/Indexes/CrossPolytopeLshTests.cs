@@ -114,6 +114,17 @@ public sealed class CrossPolytopeLshTests(ITestOutputHelper output)
         Assert.True(centredRecall / centredVisited > 2 * plainRecall / plainVisited);
     }
 
+    private static void AssertEveryQueryWithin(IVectorIndex index, SearchParameters parameters, int budget)
+    {
+        var distances = new float[10];
+        var ids = new long[10];
+        for (int q = 0; q < Queries.Length / D; q++)
+        {
+            var stats = index.Search(Queries.AsSpan(q * D, D), 10, distances, ids, parameters);
+            Assert.True(stats.CandidatesVisited <= budget, $"query {q} visited {stats.CandidatesVisited} > {budget}");
+        }
+    }
+
     [Theory]
     [InlineData("CrossPolytopeLsh(tables=8,hashes=1,probes=8,seed=3)")]
     [InlineData("E2Lsh(tables=8,projections=2,width=0.3,probes=8,seed=3)")]
@@ -124,13 +135,7 @@ public sealed class CrossPolytopeLshTests(ITestOutputHelper output)
         var (unbounded, unboundedVisited) = RecallMeter.Measure(index, Data, Queries);
         int budget = (int)(unboundedVisited * Data.Length / D / 4);
         var parameters = new LshSearchParameters { MaxCandidates = budget };
-        var distances = new float[10];
-        var ids = new long[10];
-        for (int q = 0; q < Queries.Length / D; q++)
-        {
-            var stats = index.Search(Queries.AsSpan(q * D, D), 10, distances, ids, parameters);
-            Assert.True(stats.CandidatesVisited <= budget, $"query {q} visited {stats.CandidatesVisited} > {budget}");
-        }
+        AssertEveryQueryWithin(index, parameters, budget);
         using var bounded = new WithSearchParameters(index, parameters);
         var (recall, visited) = RecallMeter.Measure(bounded, Data, Queries);
         output.WriteLine($"{spec}: unbounded {unbounded:F3} at {unboundedVisited:P1}; budget {budget}: {recall:F3} at {visited:P1}");
@@ -149,13 +154,7 @@ public sealed class CrossPolytopeLshTests(ITestOutputHelper output)
         int budget = (int)(unboundedVisited * Data.Length / D / 10);
         var firstFound = new LshSearchParameters { MaxCandidates = budget };
         var counted = new LshSearchParameters { MaxCandidates = budget, CountCollisions = true };
-        var distances = new float[10];
-        var ids = new long[10];
-        for (int q = 0; q < Queries.Length / D; q++)
-        {
-            var stats = index.Search(Queries.AsSpan(q * D, D), 10, distances, ids, counted);
-            Assert.True(stats.CandidatesVisited <= budget, $"query {q} visited {stats.CandidatesVisited} > {budget}");
-        }
+        AssertEveryQueryWithin(index, counted, budget);
         using var inOrder = new WithSearchParameters(index, firstFound);
         using var byCount = new WithSearchParameters(index, counted);
         var (orderRecall, _) = RecallMeter.Measure(inOrder, Data, Queries);
