@@ -19,6 +19,34 @@ public sealed class BadInputTests : IDisposable
     }
 
     [SharedDataFact]
+    public async Task Copies_merged_into_one_record_are_counted_and_named_with_their_labels()
+    {
+        string images = CopyCifar(_temp.Combine("images"), perClass: 1);
+        var classes = Directory.GetDirectories(images).Order().ToArray();
+        string original = Directory.GetFiles(classes[0]).Single();
+        string sameClass = Path.Combine(classes[0], "again.jpg"), otherClass = Path.Combine(classes[1], "mislabelled.jpg");
+        File.Copy(original, sameClass);
+        File.Copy(original, otherClass);
+
+        var result = await CliRunner.RunAsync("index", images, "--collection", _temp.Combine("c"), "--model", TestData.ModelPath,
+            "--labels-from-folders", "--verbose");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Indexed 6 new image(s) of 8", result.Output);
+        Assert.Contains("2 file(s) had the content of another and were merged into it (1 under another label).", result.Output);
+        // The first of the copies in the folder's order holds the content; the others name it.
+        string a = Path.GetFileName(classes[0]), b = Path.GetFileName(classes[1]);
+        var merged = result.Error.Split('\n').Where(line => line.StartsWith("merged ", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, merged.Length);
+        Assert.Contains($"merged {otherClass} ({b}) into ", merged[0] + merged[1]);
+        Assert.All(merged, line => Assert.EndsWith($" ({a}): same content", line));
+
+        var again = await CliRunner.RunAsync("index", images, "--collection", _temp.Combine("c"), "--model", TestData.ModelPath, "--labels-from-folders");
+        Assert.Contains("8 unchanged, 0 duplicate(s)", again.Output);
+        Assert.DoesNotContain("merged into it", again.Output);
+    }
+
+    [SharedDataFact]
     public async Task Broken_files_are_reported_and_skipped_and_the_rest_is_indexed()
     {
         string images = CopyCifar(_temp.Combine("images"), perClass: 1);

@@ -29,6 +29,7 @@ internal static class IndexCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var decoders = new Option<int>("--decode-threads") { Description = "Threads decoding images during inference.", DefaultValueFactory = _ => 1 };
         var maxPixels = CommonOptions.MaxPixels();
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Name every file merged into another of the same content (one line each on standard error)." };
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit after this many new images (also every 30 s).", DefaultValueFactory = _ => 1000 };
         commitEvery.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--commit-every must be at least 1."); });
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-size must be at least 1."); });
@@ -37,7 +38,7 @@ internal static class IndexCommand
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery,
+            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,7 +83,7 @@ internal static class IndexCommand
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
                 progress => indexer.IndexAsync(scanned, progress, cancellationToken));
             await SaveIndexesAsync(context, store, specs, cancellationToken);
-            Print(context, report, store.Info);
+            Print(context, report, store.Info, parse.GetValue(verbose));
             return 0;
         });
         return command;
@@ -99,13 +100,26 @@ internal static class IndexCommand
             progress => Task.Run(() => store.SaveIndexesAsync(specs, progress: progress, cancellationToken: cancellationToken).AsTask(), cancellationToken));
     }
 
-    private static void Print(CliContext context, IndexingReport report, CollectionInfo info)
+    private static string LabelOf(string? label) => label is null ? "" : $" ({LineText.Escape(label)})";
+
+    private static void Print(CliContext context, IndexingReport report, CollectionInfo info, bool verbose)
     {
         foreach (var failure in report.Failures) context.Error.WriteLine($"skipped {LineText.Escape(failure.Path)}: {failure.Reason}");
         var c = CultureInfo.InvariantCulture;
         context.Console.MarkupLine(string.Create(c,
             $"Indexed [bold]{report.Added}[/] new image(s) of {report.Scanned} in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1} images/s): " +
             $"{report.Unchanged} unchanged, {report.Duplicates} duplicate(s), {report.Replaced} replaced, {report.Failures.Count} skipped as unreadable, {report.IgnoredFiles} non-image file(s) ignored."));
+        if (report.Duplicates > 0)
+        {
+            if (verbose)
+            {
+                foreach (var merged in report.Merged)
+                    context.Error.WriteLine($"merged {LineText.Escape(merged.Path)}{LabelOf(merged.Label)} into {LineText.Escape(merged.KeptPath)}{LabelOf(merged.KeptLabel)}: same content");
+            }
+            int conflicting = report.ConflictingLabels.Count;
+            context.Console.WriteLine(string.Create(c,
+                $"{report.Duplicates} file(s) had the content of another and were merged into it ({conflicting} under another label){(verbose ? "" : "; --verbose names them")}."));
+        }
         context.Console.MarkupLine($"Collection [bold]{Markup.Escape(info.Location)}[/] now holds {info.Count} image(s).");
     }
 }

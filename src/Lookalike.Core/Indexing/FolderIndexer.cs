@@ -41,16 +41,33 @@ public sealed record IndexingFailure(string Path, string Reason);
 /// <param name="Scanned">Image files found.</param>
 /// <param name="Unchanged">Files skipped because size and time matched the last run.</param>
 /// <param name="Added">New images extracted and added.</param>
-/// <param name="Duplicates">Files whose content was already in the collection.</param>
+/// <param name="Merged">Files whose content was already in the collection (or earlier in the run), with the file that holds it.</param>
 /// <param name="Replaced">Edited files whose previous content was removed from the collection.</param>
 /// <param name="Failures">Files that could not be decoded or read.</param>
 /// <param name="IgnoredFiles">Files without an image extension.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record IndexingReport(int Scanned, int Unchanged, int Added, int Duplicates, int Replaced,
+public sealed record IndexingReport(int Scanned, int Unchanged, int Added, IReadOnlyList<MergedDuplicate> Merged, int Replaced,
     IReadOnlyList<IndexingFailure> Failures, int IgnoredFiles, TimeSpan Elapsed)
 {
+    /// <summary>Files whose content was already in the collection.</summary>
+    public int Duplicates => Merged.Count;
+
+    /// <summary>Merged files whose folder label differs from that of the file holding their content.</summary>
+    public IReadOnlyList<MergedDuplicate> ConflictingLabels => [.. Merged.Where(m => m.LabelConflicts)];
+
     /// <summary>New images per second over the run.</summary>
     public double ImagesPerSecond => Elapsed.TotalSeconds > 0 ? Added / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>A file not stored again because its bytes are those of <paramref name="KeptPath"/>, which the collection holds.</summary>
+/// <param name="Path">The merged file.</param>
+/// <param name="Label">Its label (from its folder), if any.</param>
+/// <param name="KeptPath">The file whose record holds the content.</param>
+/// <param name="KeptLabel">That record's label.</param>
+public sealed record MergedDuplicate(string Path, string? Label, string KeptPath, string? KeptLabel)
+{
+    /// <summary>Whether both carry a label and the labels differ (one of them is likely wrong).</summary>
+    public bool LabelConflicts => Label is not null && KeptLabel is not null && !string.Equals(Label, KeptLabel, StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -107,12 +124,15 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                     continue;
                 }
                 var (_, added) = await collection.StoreAsync(pending.Path, pending.State, pending.Label, result, cancellationToken);
-                Interlocked.Increment(ref added ? ref tally.Added : ref tally.Duplicates);
+                var kept = added ? null : await collection.FindByHashAsync(pending.State.Sha256, cancellationToken);
+                if (added) Interlocked.Increment(ref tally.Added);
+                else tally.Merge(pending, kept);
                 Step(pending.Path);
                 foreach (var twin in twins)
                 {
                     await collection.RecordFileStateAsync(twin.Path, twin.State, cancellationToken);
-                    Interlocked.Increment(ref tally.Duplicates);
+                    if (kept is null) tally.Merge(twin, pending.Path, pending.Label);
+                    else tally.Merge(twin, kept);
                     Step(twin.Path);
                 }
                 if (++uncommitted >= _options.CommitEvery || sinceCommit.Elapsed >= _options.CommitInterval)
@@ -128,7 +148,7 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
             // Whatever finished before an error or Ctrl+C is kept.
             await collection.CommitAsync(CancellationToken.None);
         }
-        return new IndexingReport(files.Count, tally.Unchanged, tally.Added, tally.Duplicates, tally.Replaced, failures, folder.Ignored,
+        return new IndexingReport(files.Count, tally.Unchanged, tally.Added, tally.MergedInOrder(), tally.Replaced, failures, folder.Ignored,
             clock.Elapsed);
     }
 
@@ -151,11 +171,24 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
     /// <summary>Counters shared by the file reader and the result loop, which run concurrently.</summary>
     private sealed class Tally
     {
+        private readonly List<MergedDuplicate> _merged = [];
+
         public int Unchanged;
         public int Added;
-        public int Duplicates;
         public int Replaced;
         public long Done;
+
+        public void Merge(Pending file, string keptPath, string? keptLabel)
+        {
+            lock (_merged) _merged.Add(new MergedDuplicate(file.Path, file.Label, keptPath, keptLabel));
+        }
+
+        public void Merge(Pending file, ImageRecord? kept) => Merge(file, kept?.Path ?? "(removed meanwhile)", kept?.Label);
+
+        public IReadOnlyList<MergedDuplicate> MergedInOrder()
+        {
+            lock (_merged) return [.. _merged.OrderBy(m => m.Path, StringComparer.Ordinal)];
+        }
     }
 
     /// <summary>Yields the files that need extraction; settles unchanged files and known content on the way.</summary>
@@ -208,10 +241,12 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                 // Its twin is still being extracted: whether this copy is a duplicate or a failure is known then.
                 if (AddTwin(new Pending(path, state, label))) continue;
             }
-            if (await collection.FindByHashAsync(sha, cancellationToken) is not null)
+            if (await collection.FindByHashAsync(sha, cancellationToken) is { } holder)
             {
                 await collection.RecordFileStateAsync(path, state, cancellationToken);
-                Interlocked.Increment(ref tally.Duplicates);
+                // The record of this very file (only its file state was missing) is not a merge.
+                if (holder.Path == path) Interlocked.Increment(ref tally.Unchanged);
+                else tally.Merge(new Pending(path, state, label), holder);
                 step(null);
                 continue;
             }
