@@ -21,7 +21,7 @@ internal static class TuneCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the hold-out draw and the projections.", DefaultValueFactory = _ => 42 };
         var family = new Option<string>("--family")
         {
-            Description = "e2lsh: E2Lsh widths with and without multi-probe; lsh: also centred HyperplaneLsh and CrossPolytopeLsh with probes and candidate budgets.",
+            Description = "e2lsh: E2Lsh widths with and without multi-probe; lsh: also centred HyperplaneLsh and CrossPolytopeLsh with probes, candidate budgets and collision counting.",
             DefaultValueFactory = _ => TuneOptions.E2LshFamily,
         };
         family.AcceptOnlyFromAmong(TuneOptions.E2LshFamily, TuneOptions.LshFamily);

@@ -12,7 +12,7 @@ namespace Lookalike.Evaluation.Tuning;
 /// <param name="Metric">Distance metric of the searches.</param>
 /// <param name="SampleQueries">Rows held out as tuning queries (the same number again are held out to check the choice).</param>
 /// <param name="Seed">Seed of the hold-out draw and of the projections.</param>
-/// <param name="Family">"e2lsh" (E2Lsh widths, with and without multi-probe) or "lsh" (E2Lsh, centred HyperplaneLsh and CrossPolytopeLsh, probes and candidate budgets).</param>
+/// <param name="Family">"e2lsh" (E2Lsh widths, with and without multi-probe) or "lsh" (E2Lsh, centred HyperplaneLsh and CrossPolytopeLsh, probes, candidate budgets and collision counting).</param>
 /// <param name="MaxVisitedPercent">Settings visiting more than this share of the database are not chosen (null: no limit).</param>
 public sealed record TuneOptions(double TargetRecall, DistanceMetric Metric, int SampleQueries = 200, int Seed = 42, string Family = TuneOptions.E2LshFamily,
     double? MaxVisitedPercent = null)
