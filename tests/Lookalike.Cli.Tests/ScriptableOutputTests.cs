@@ -69,6 +69,16 @@ public sealed class ScriptableOutputTests : IDisposable
         Assert.Equal(80, CliConsole.WidthOf(redirected: false, null, terminal: 80));
     }
 
+    [Fact]
+    public void A_redirected_table_is_one_escaped_line_per_row()
+    {
+        var written = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(written) });
+        new CliTable("path", "label").AddRow("/photos/a\tb\nc.jpg", "[cat]").AddRow(@"C:\x.jpg", "").WriteTo(console);
+        Assert.Equal(["path\tlabel", "/photos/a\\tb\\nc.jpg\t[cat]", @"C:\\x.jpg" + "\t", ""], written.ToString().Split(Environment.NewLine));
+        Assert.Throws<ArgumentException>(() => new CliTable("one", "two").AddRow("only one"));
+    }
+
     [SharedDataFact]
     public async Task A_bad_index_spec_fails_before_any_image_is_featurised()
     {

@@ -5,7 +5,8 @@ namespace Lookalike.Cli.Output;
 /// <summary>
 /// A table of plain text cells: drawn with borders on a terminal; written as tab-separated lines (a
 /// header, then one line per row, no padding) when the output goes to a file or a pipe, so that
-/// scripts can cut columns. Tabs and line breaks inside a cell become spaces there.
+/// scripts can cut columns. There a cell's backslashes, tabs, line breaks and other control characters
+/// are escaped as in every line-per-item output (<see cref="Lookalike.IO.LineText"/>).
 /// </summary>
 public sealed class CliTable(params string[] columns)
 {
@@ -46,6 +47,5 @@ public sealed class CliTable(params string[] columns)
         console.Write(table);
     }
 
-    private static string Line(IEnumerable<string> cells) =>
-        string.Join('\t', cells.Select(cell => cell.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ')));
+    private static string Line(IEnumerable<string> cells) => string.Join('\t', cells.Select(Lookalike.IO.LineText.Escape));
 }
