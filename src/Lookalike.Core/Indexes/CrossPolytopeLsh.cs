@@ -109,7 +109,7 @@ public sealed class CrossPolytopeLsh : StoredVectorIndex
     {
         if (!IsTrained) throw LshCentring.NotTrained(TypeName);
         int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
-        var budget = LshBudget.Of(parameters, Options.MaxCandidates, Options.CountCollisions);
+        var budget = LshBudget.Of(parameters, Options.Budget);
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         int tables = Options.Tables, hashes = Options.Hashes;
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
@@ -196,11 +196,8 @@ public sealed record CrossPolytopeLshOptions
     /// <summary>Extra buckets probed per table on average (L × probes in all, cheapest first over every table).</summary>
     public int Probes { get; init; }
 
-    /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
-    public int MaxCandidates { get; init; }
-
-    /// <summary>With a budget, whether it goes to the rows found in the most probed buckets (<see cref="CollisionCounter"/>).</summary>
-    public bool CountCollisions { get; init; }
+    /// <summary>The candidate budget of a search (none by default), and whether it goes by collision counts.</summary>
+    public CandidateBudget Budget { get; init; }
 
     /// <summary>Whether the training mean is subtracted before hashing.</summary>
     public bool Centre { get; init; } = true;
@@ -211,7 +208,7 @@ public sealed record CrossPolytopeLshOptions
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static CrossPolytopeLshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "hashes", "lastdimension", "probes", "maxcandidates", "countcollisions", "centre", "seed");
+        component.RejectUnknown(["tables", "hashes", "lastdimension", "probes", .. LshBudget.ParameterNames, "centre", "seed"]);
         var d = new CrossPolytopeLshOptions();
         return new CrossPolytopeLshOptions
         {
@@ -219,8 +216,7 @@ public sealed record CrossPolytopeLshOptions
             Hashes = component.GetInt("hashes", d.Hashes),
             LastDimension = component.GetInt("lastdimension", d.LastDimension),
             Probes = component.GetInt("probes", d.Probes),
-            MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
-            CountCollisions = LshBudget.ParseCounting(component, CrossPolytopeLsh.TypeName),
+            Budget = LshBudget.Parse(component, CrossPolytopeLsh.TypeName),
             Centre = LshCentring.Parse(component, CrossPolytopeLsh.TypeName, d.Centre),
             Seed = component.GetInt("seed", d.Seed),
         };
@@ -228,7 +224,7 @@ public sealed record CrossPolytopeLshOptions
 
     /// <summary>The spec with every parameter written out.</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{CrossPolytopeLsh.TypeName}(tables={Tables},hashes={Hashes},lastDimension={LastDimension},probes={Probes},maxCandidates={MaxCandidates},{(CountCollisions ? "countCollisions=1," : "")}centre={(Centre ? 1 : 0)},seed={Seed})");
+        $"{CrossPolytopeLsh.TypeName}(tables={Tables},hashes={Hashes},lastDimension={LastDimension},probes={Probes},{LshBudget.SpecPart(Budget, always: true)}centre={(Centre ? 1 : 0)},seed={Seed})");
 
     /// <summary>Throws for values out of range for <paramref name="dimension"/>-d vectors.</summary>
     public void Validate(int dimension)
@@ -239,12 +235,11 @@ public sealed record CrossPolytopeLshOptions
         if (LastDimension != 0 && (LastDimension < 2 || LastDimension > padded || !BitOperations.IsPow2(LastDimension)))
             throw new LookalikeException($"CrossPolytopeLsh lastDimension must be 0 or a power of two in 2..{padded} (was {LastDimension}).");
         if (Probes < 0) throw new LookalikeException($"CrossPolytopeLsh probes must be 0 or more (was {Probes}).");
-        LshBudget.Validate(CrossPolytopeLsh.TypeName, MaxCandidates);
+        LshBudget.Validate(CrossPolytopeLsh.TypeName, Budget);
     }
 }
 
 /// <summary>The <see cref="CrossPolytopeLsh"/> type.</summary>
 public sealed class CrossPolytopeLshDescriptor() : OptionsIndexDescriptor<CrossPolytopeLshOptions>(CrossPolytopeLsh.TypeName, CrossPolytopeLshOptions.Parse,
     (dimension, metric, options, vectors) => new CrossPolytopeLsh(dimension, metric, options, vectors), CrossPolytopeLsh.ReadFrom,
-    searchTime: (["probes", "maxcandidates", "countcollisions"],
-        options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates, CountCollisions = options.CountCollisions }));
+    searchTime: (["probes", .. LshBudget.ParameterNames], options => LshBudget.Parameters(options.Probes, options.Budget)));

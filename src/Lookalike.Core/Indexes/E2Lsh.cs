@@ -125,7 +125,7 @@ public sealed class E2Lsh : StoredVectorIndex
         SearchParameters? parameters = null)
     {
         int probes = (parameters as LshSearchParameters)?.Probes ?? Options.Probes;
-        var budget = LshBudget.Of(parameters, Options.MaxCandidates, Options.CountCollisions);
+        var budget = LshBudget.Of(parameters, Options.Budget);
         if (probes < 0) throw new LookalikeException($"probes must be 0 or more (was {probes}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
@@ -202,11 +202,8 @@ public sealed record E2LshOptions
     /// <summary>Extra buckets probed per table (multi-probe T).</summary>
     public int Probes { get; init; }
 
-    /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
-    public int MaxCandidates { get; init; }
-
-    /// <summary>With a budget, whether it goes to the rows found in the most probed buckets (<see cref="CollisionCounter"/>).</summary>
-    public bool CountCollisions { get; init; }
+    /// <summary>The candidate budget of a search (none by default), and whether it goes by collision counts.</summary>
+    public CandidateBudget Budget { get; init; }
 
     /// <summary>Seed of the projections.</summary>
     public int Seed { get; init; } = 42;
@@ -214,7 +211,7 @@ public sealed record E2LshOptions
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static E2LshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "projections", "width", "probes", "maxcandidates", "countcollisions", "seed");
+        component.RejectUnknown(["tables", "projections", "width", "probes", .. LshBudget.ParameterNames, "seed"]);
         var d = new E2LshOptions();
         return new E2LshOptions
         {
@@ -222,15 +219,14 @@ public sealed record E2LshOptions
             Projections = component.GetInt("projections", d.Projections),
             Width = component.GetDouble("width", d.Width),
             Probes = component.GetInt("probes", d.Probes),
-            MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
-            CountCollisions = LshBudget.ParseCounting(component, E2Lsh.TypeName),
+            Budget = LshBudget.Parse(component, E2Lsh.TypeName),
             Seed = component.GetInt("seed", d.Seed),
         };
     }
 
     /// <summary>The spec with every parameter written out (the candidate budget only when there is one).</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},{LshBudget.SpecPart(MaxCandidates, CountCollisions)}seed={Seed})");
+        $"{E2Lsh.TypeName}(tables={Tables},projections={Projections},width={Width:R},probes={Probes},{LshBudget.SpecPart(Budget)}seed={Seed})");
 
     /// <summary>Throws for values out of range.</summary>
     public void Validate()
@@ -239,11 +235,11 @@ public sealed record E2LshOptions
         if (Projections < 1 || Projections > 64) throw new LookalikeException($"E2Lsh projections must be 1..64 (was {Projections}).");
         if (!(Width > 0)) throw new LookalikeException($"E2Lsh width must be positive (was {Width}).");
         if (Probes < 0) throw new LookalikeException($"E2Lsh probes must be 0 or more (was {Probes}).");
-        LshBudget.Validate(E2Lsh.TypeName, MaxCandidates);
+        LshBudget.Validate(E2Lsh.TypeName, Budget);
     }
 }
 
 /// <summary>The <see cref="E2Lsh"/> type.</summary>
 public sealed class E2LshDescriptor() : OptionsIndexDescriptor<E2LshOptions>(E2Lsh.TypeName, E2LshOptions.Parse,
     (dimension, metric, options, vectors) => new E2Lsh(dimension, metric, options, vectors), E2Lsh.ReadFrom,
-    searchTime: (["probes", "maxcandidates", "countcollisions"], options => new LshSearchParameters { Probes = options.Probes, MaxCandidates = options.MaxCandidates, CountCollisions = options.CountCollisions }));
+    searchTime: (["probes", .. LshBudget.ParameterNames], options => LshBudget.Parameters(options.Probes, options.Budget)));

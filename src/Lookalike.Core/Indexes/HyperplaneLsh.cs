@@ -114,7 +114,7 @@ public sealed class HyperplaneLsh : StoredVectorIndex
     {
         if (!IsTrained) throw LshCentring.NotTrained(TypeName);
         int radius = (parameters as LshSearchParameters)?.Probes ?? Options.Radius;
-        var budget = LshBudget.Of(parameters, Options.MaxCandidates, Options.CountCollisions);
+        var budget = LshBudget.Of(parameters, Options.Budget);
         if (radius < 0 || radius > 3) throw new LookalikeException($"Hamming radius must be 0..3 (was {radius}).");
         return ParallelSearch.Run(Store, queries, k, distances, ids, parameters, (prepared, top) =>
         {
@@ -203,11 +203,8 @@ public sealed record HyperplaneLshOptions
     /// <summary>Hamming radius probed around the query's code.</summary>
     public int Radius { get; init; }
 
-    /// <summary>Stop probing once this many distinct candidates were collected (0: no budget).</summary>
-    public int MaxCandidates { get; init; }
-
-    /// <summary>With a budget, whether it goes to the rows found in the most probed buckets (<see cref="CollisionCounter"/>).</summary>
-    public bool CountCollisions { get; init; }
+    /// <summary>The candidate budget of a search (none by default), and whether it goes by collision counts.</summary>
+    public CandidateBudget Budget { get; init; }
 
     /// <summary>Whether the training mean is subtracted before hashing (the index then needs training).</summary>
     public bool Centre { get; init; }
@@ -218,15 +215,14 @@ public sealed record HyperplaneLshOptions
     /// <summary>Reads a spec component (absent parameters keep their defaults).</summary>
     public static HyperplaneLshOptions Parse(IndexSpecComponent component)
     {
-        component.RejectUnknown("tables", "bits", "radius", "maxcandidates", "countcollisions", "centre", "seed");
+        component.RejectUnknown(["tables", "bits", "radius", .. LshBudget.ParameterNames, "centre", "seed"]);
         var d = new HyperplaneLshOptions();
         return new HyperplaneLshOptions
         {
             Tables = component.GetInt("tables", d.Tables),
             Bits = component.GetInt("bits", d.Bits),
             Radius = component.GetInt("radius", d.Radius),
-            MaxCandidates = component.GetInt("maxcandidates", d.MaxCandidates),
-            CountCollisions = LshBudget.ParseCounting(component, HyperplaneLsh.TypeName),
+            Budget = LshBudget.Parse(component, HyperplaneLsh.TypeName),
             Centre = LshCentring.Parse(component, HyperplaneLsh.TypeName, d.Centre),
             Seed = component.GetInt("seed", d.Seed),
         };
@@ -234,7 +230,7 @@ public sealed record HyperplaneLshOptions
 
     /// <summary>The spec with every parameter written out (the budget and centring only when set).</summary>
     public string ToSpec() => string.Create(CultureInfo.InvariantCulture,
-        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},{LshBudget.SpecPart(MaxCandidates, CountCollisions)}{(Centre ? "centre=1," : "")}seed={Seed})");
+        $"{HyperplaneLsh.TypeName}(tables={Tables},bits={Bits},radius={Radius},{LshBudget.SpecPart(Budget)}{(Centre ? "centre=1," : "")}seed={Seed})");
 
     /// <summary>Throws for values out of range.</summary>
     public void Validate()
@@ -242,11 +238,11 @@ public sealed record HyperplaneLshOptions
         if (Tables < 1 || Tables > 1000) throw new LookalikeException($"HyperplaneLsh tables must be 1..1000 (was {Tables}).");
         if (Bits < 1 || Bits > 64) throw new LookalikeException($"HyperplaneLsh bits must be 1..64 (was {Bits}).");
         if (Radius < 0 || Radius > 3) throw new LookalikeException($"HyperplaneLsh radius must be 0..3 (was {Radius}).");
-        LshBudget.Validate(HyperplaneLsh.TypeName, MaxCandidates);
+        LshBudget.Validate(HyperplaneLsh.TypeName, Budget);
     }
 }
 
 /// <summary>The <see cref="HyperplaneLsh"/> type.</summary>
 public sealed class HyperplaneLshDescriptor() : OptionsIndexDescriptor<HyperplaneLshOptions>(HyperplaneLsh.TypeName, HyperplaneLshOptions.Parse,
     (dimension, metric, options, vectors) => new HyperplaneLsh(dimension, metric, options, vectors), HyperplaneLsh.ReadFrom,
-    searchTime: (["radius", "maxcandidates", "countcollisions"], options => new LshSearchParameters { Probes = options.Radius, MaxCandidates = options.MaxCandidates, CountCollisions = options.CountCollisions }));
+    searchTime: (["radius", .. LshBudget.ParameterNames], options => LshBudget.Parameters(options.Radius, options.Budget)));

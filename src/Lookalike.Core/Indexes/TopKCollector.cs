@@ -40,7 +40,7 @@ public sealed class TopKCollector
     public bool Offer(float distance, long id)
     {
         if (_count == _distances.Length && !Worse(_distances[0], _ids[0], distance, id)) return false;
-        if (_filter is not null && !_filter.Allows(id)) return false;
+        if (!Admits(id)) return false;
         if (_count < _distances.Length)
         {
             int i = _count++;
