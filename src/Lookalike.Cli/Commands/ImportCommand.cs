@@ -34,6 +34,7 @@ internal static class ImportCommand
             await using var store = await context.Collections.OpenAsync(parse.GetValue(collection)!, CollectionAccess.WriteOrCreate,
                 new NewCollection(description, CommonOptions.ParseMetric(parse.GetValue(metric)) ?? DistanceMetric.Cosine,
                     specs.FirstOrDefault() ?? Flat.TypeName), cancellationToken);
+            IndexCommand.CheckSpecs(context, store, specs);
             var (rows, added) = await ConsoleProgress.RunAsync(context, "Importing", progress =>
                 FeatureFiles.ImportAsync(store, parse.GetValue(features)!, parse.GetValue(paths)!, parse.GetValue(labels), progress,
                     cancellationToken: cancellationToken));

@@ -76,8 +76,7 @@ internal static class IndexCommand
                 },
             }, cancellationToken);
             var store = session.Collection;
-            // A bad index spec fails now, not after every image was featurised.
-            foreach (string spec in specs) context.Indexes.Validate(store.Info.Model.Dimension, spec, store.Info.Metric);
+            CheckSpecs(context, store, specs);
             var indexer = new FolderIndexer(store, session.Extractor,
                 new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
@@ -87,6 +86,12 @@ internal static class IndexCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Throws for a spec <see cref="SaveIndexesAsync"/> would refuse: called before the long work, so a typo costs no featurising or import.</summary>
+    public static void CheckSpecs(CliContext context, ImageCollection store, string[] specs)
+    {
+        foreach (string spec in specs) context.Indexes.Validate(store.Info.Model.Dimension, spec, store.Info.Metric);
     }
 
     /// <summary>
