@@ -15,6 +15,7 @@ using SkiaSharp;
 //        ... -- synthetic OUT.npy ROWS DIM [SHARED_DIR]        synthetic features as export writes them, and a format-1 collection of them
 //        ... -- commits WORK_DIR DIM SIZE...                    one commit of 1,000 rows into collections of each SIZE
 //        ... -- load-indexes COLLECTION SPEC...                 resident memory as each (saved) index of a collection is loaded
+//        ... -- duplicates [SHARED_DIR] [DISTINCT] [PLANTED]    near-duplicate pairs and groups vs threshold on planted copies (docs/duplicates.md)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["synthetic", string syntheticOut, string syntheticRows, string syntheticDim, ..])
 {
@@ -31,6 +32,12 @@ if (args is ["commits", string commitWork, string commitDim, .. var commitSizes]
 {
     Lookalike.Benchmarks.SeamsMeasurements.CommitCost(commitWork, int.Parse(commitDim, CultureInfo.InvariantCulture),
         [.. commitSizes.Select(s => int.Parse(s, CultureInfo.InvariantCulture))]);
+    return;
+}
+if (args is ["duplicates", ..])
+{
+    await Lookalike.Benchmarks.DuplicateMeasurements.RunAsync(args.Length > 1 ? args[1] : FindShared(),
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 47);
     return;
 }
 if (args is ["decode", ..])

@@ -58,7 +58,17 @@ public sealed record ModelReference(string Id, string Sha256, string Path, int D
 /// <param name="SizeOnDisk">Bytes used on disk.</param>
 /// <param name="Indexes">Indexes saved with the collection.</param>
 public sealed record CollectionInfo(string Location, long Count, ModelReference Model, DistanceMetric Metric, string IndexSpec,
-    long SizeOnDisk, IReadOnlyList<PersistedIndex> Indexes);
+    long SizeOnDisk, IReadOnlyList<PersistedIndex> Indexes)
+{
+    /// <summary>
+    /// The index for searches that need not be exact: the default index unless it is Flat, else the first saved
+    /// non-Flat index of the default metric, else <see cref="Lookalike.Indexes.HnswOptions.DefaultSpec"/>.
+    /// </summary>
+    public string ApproximateIndexSpec() =>
+        (Flat.IsSpec(IndexSpec) ? null : IndexSpec)
+        ?? Indexes.FirstOrDefault(i => i.Metric == Metric.Name() && !Flat.IsSpec(i.Spec))?.Spec
+        ?? Lookalike.Indexes.HnswOptions.DefaultSpec;
+}
 
 /// <summary>What the indexer remembers of a file so that an unchanged file is not read again.</summary>
 /// <param name="Size">File size in bytes.</param>
@@ -76,6 +86,18 @@ public sealed record SearchOptions(int K = 10, DistanceMetric? Metric = null, st
 {
     /// <summary>The most results one search may ask for (and the largest cut-off of an evaluation), in every front end.</summary>
     public const int MaxK = 10_000;
+
+    /// <summary>Which images may be returned, applied inside the index walk (every image when null).</summary>
+    public ImageFilter? Filter { get; init; }
+
+    /// <summary>Results less cosine similar to the query than this are dropped (none when null).</summary>
+    public float? MinSimilarity { get; init; }
+
+    /// <summary>Results farther from the query than this, under the search's metric, are dropped (none when null).</summary>
+    public float? MaxDistance { get; init; }
+
+    /// <summary>Whether <paramref name="hit"/> passes <see cref="MinSimilarity"/> and <see cref="MaxDistance"/>.</summary>
+    public bool PassesCutOffs(SearchHit hit) => !(hit.Similarity < MinSimilarity) && !(hit.Distance > MaxDistance);
 }
 
 /// <summary>One result of a search.</summary>
@@ -100,4 +122,20 @@ public sealed record SearchHit(int Rank, ImageRecord Image, float Distance, floa
 /// <param name="Stats">Candidates visited and distances computed.</param>
 /// <param name="Elapsed">Time spent in the index.</param>
 public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, DistanceMetric Metric, string IndexSpec, SearchStats Stats,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// Candidates the search's <see cref="SearchOptions.Filter"/> kept out of the results: those the index would have ranked
+    /// otherwise (how many depends on the index and the order it meets them; 0 without a filter).
+    /// </summary>
+    public long FilteredOut { get; init; }
+
+    /// <summary>Results dropped by <see cref="SearchOptions.MinSimilarity"/> or <see cref="SearchOptions.MaxDistance"/>.</summary>
+    public int BelowCutOff { get; init; }
+
+    /// <summary>
+    /// How the filter was applied when it could not be inside the index walk (e.g. "on each shard's best 100"): fewer
+    /// than k results may then come back although more matching images exist. Null when it was applied inside the walk.
+    /// </summary>
+    public string? FilterLimit { get; init; }
+}

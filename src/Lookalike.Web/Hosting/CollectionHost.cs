@@ -60,10 +60,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         Thumbnailer = new Thumbnailer(decoder);
         _extractions = new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentExtractions));
         var info = Collection.Info;
-        ApproximateIndex = Options.ApproximateIndex
-            ?? (Flat.IsSpec(info.IndexSpec) ? null : info.IndexSpec)
-            ?? info.Indexes.FirstOrDefault(i => i.Metric == info.Metric.Name() && !Flat.IsSpec(i.Spec))?.Spec
-            ?? HnswOptions.DefaultSpec;
+        ApproximateIndex = Options.ApproximateIndex ?? info.ApproximateIndexSpec();
         services.Indexes.Validate(info.Model.Dimension, ApproximateIndex, info.Metric);
         if (Options.AllowUploadsToCollection) RemoveOrphanUploads();
     }
