@@ -39,6 +39,8 @@ public static class LookalikeCli
             TuneCommand.Create(context),
             StatsCommand.Create(context),
             CheckCommand.Create(context),
+            DuplicatesCommand.Create(context),
+            RemoveCommand.Create(context),
             TrainCommand.Create(context),
             DecodeWorkerCommand.Create(),
         };

@@ -41,25 +41,45 @@ public sealed class ShardedCollection(PostgresCollection records, IGrainFactory 
     {
         IndexFilling.CheckQuery(query.Span, search, Model.Dimension, Location, Model.Id);
         if (search.Parameters is not null)
-            throw new LookalikeException("Search parameters (filters, efSearch, probes, threads) are not passed to shards; search without them.");
+            throw new LookalikeException("Search parameters (id filters, efSearch, probes, threads) are not passed to shards; search without them (image filters are applied).");
         var metric = search.Metric ?? records.DefaultMetric;
         string spec = search.IndexSpec ?? records.DefaultIndexSpec;
         float[] vector = query.ToArray();
+        // Shards hold no image records: a filter is applied here, to more than k of each shard's best.
+        var filter = search.Filter is { IsEmpty: false } given ? given : null;
+        int fetch = filter is null ? search.K : (int)Math.Min(SearchOptions.MaxK, (long)search.K * FilterOverFetch);
         var clock = Stopwatch.StartNew();
         var answers = await Task.WhenAll(Enumerable.Range(0, options.Shards)
-            .Select(shard => AskAsync(shard, vector, search.K, metric.Name(), spec, cancellationToken)));
+            .Select(shard => AskAsync(shard, vector, fetch, metric.Name(), spec, cancellationToken)));
         var elapsed = clock.Elapsed;
         var hits = new List<SearchHit>(search.K);
+        long filteredOut = 0;
+        int belowCutOff = 0;
         foreach (var hit in answers.SelectMany(a => a.Hits).OrderBy(h => h.Distance).ThenBy(h => h.Id))
         {
             if (hits.Count == search.K) break;
             // An image deleted since the shard answered is left out.
             if (await records.GetAsync(hit.Id, cancellationToken) is not { } image) continue;
-            hits.Add(new SearchHit(hits.Count + 1, image, hit.Distance, hit.Similarity));
+            if (filter?.Matches(image) == false)
+            {
+                filteredOut++;
+                continue;
+            }
+            var found = new SearchHit(hits.Count + 1, image, hit.Distance, hit.Similarity);
+            if (search.PassesCutOffs(found)) hits.Add(found);
+            else belowCutOff++;
         }
         var stats = new SearchStats(1, answers.Sum(a => a.Visited), answers.Sum(a => a.Distances));
-        return new SearchResponse(hits, metric, answers[0].Spec, stats, elapsed);
+        return new SearchResponse(hits, metric, answers[0].Spec, stats, elapsed)
+        {
+            FilteredOut = filteredOut,
+            BelowCutOff = belowCutOff,
+            FilterLimit = filter is null ? null : $"applied to each shard's best {fetch} (k × {FilterOverFetch}, at most {SearchOptions.MaxK})",
+        };
     }
+
+    /// <summary>How many times k each shard returns when the coordinator filters.</summary>
+    public const int FilterOverFetch = 10;
 
     private async Task<ShardAnswer> AskAsync(int shard, float[] query, int k, string metric, string spec, CancellationToken cancellationToken)
     {

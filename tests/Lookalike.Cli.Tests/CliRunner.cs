@@ -7,7 +7,10 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>Runs until done or until <paramref name="cancellationToken"/> stops it (as Ctrl+C does).</summary>
+    public static async Task<Result> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -19,7 +22,7 @@ public static class CliRunner
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = 250;
-        int code = await LookalikeCli.RunAsync(args, console, error);
+        int code = await LookalikeCli.RunAsync(args, console, error, cancellationToken);
         return new Result(code, output.ToString(), error.ToString());
     }
 }

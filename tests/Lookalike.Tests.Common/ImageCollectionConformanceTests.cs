@@ -101,6 +101,46 @@ public abstract class ImageCollectionConformanceTests
         Assert.Equal([1, 2, 3, 4, 5], response.Hits.Select(h => h.Rank));
     }
 
+    [SkippableTheory]
+    [InlineData("Flat")]
+    [InlineData("Hnsw(m=8,efConstruction=40,efSearch=64,seed=1)")]
+    [InlineData("Ivf(lists=4,nprobe=4,seed=1)")]
+    public async Task Filters_keep_k_results_of_the_allowed_images_and_cut_offs_drop_the_far_ones(string spec)
+    {
+        var (_, writer, data) = await FilledAsync(60);
+        await using var _ = writer;
+        var images = await writer.ListAsync().ToListAsync();
+        var query = data.AsSpan(4 * D, D).ToArray();
+        // Labelled "three": images 0, 3, 6, … (20 of 60); the expectation is the exact scan of just those.
+        var labelled = images.Where(i => i.Label == "three").ToList();
+        var truth = NaiveSearch.Nearest([.. labelled.SelectMany(i => data.AsSpan(int.Parse(Path.GetFileNameWithoutExtension(i.Path)) * D, D).ToArray())],
+            [.. labelled.Select(i => i.Id)], D, query, 5, DistanceMetric.L2);
+        var filtered = await writer.SearchAsync(query, new SearchOptions(5, IndexSpec: spec) { Filter = new ImageFilter { Labels = ["three"] } });
+        Assert.Equal(truth.Select(t => t.Id), filtered.Hits.Select(h => h.Image.Id));
+        Assert.True(filtered.FilteredOut > 0, "the filter kept nothing out");
+        Assert.Null(filtered.FilterLimit);
+
+        var prefixed = await writer.SearchAsync(query, new SearchOptions(60, IndexSpec: spec) { Filter = new ImageFilter { PathPrefix = "/photos/1" } });
+        Assert.Equal(["/photos/1.jpg", .. Enumerable.Range(10, 10).Select(i => $"/photos/{i}.jpg")],
+            prefixed.Hits.Select(h => h.Image.Path).Order(StringComparer.Ordinal));
+
+        var added = images[0].AddedAt;
+        var none = await writer.SearchAsync(query, new SearchOptions(5, IndexSpec: spec) { Filter = new ImageFilter { AddedBefore = added.AddMinutes(-1) } });
+        Assert.Empty(none.Hits);
+
+        var all = await writer.SearchAsync(query, new SearchOptions(10, IndexSpec: "Flat"));
+        float cut = all.Hits[4].Distance;
+        var near = await writer.SearchAsync(query, new SearchOptions(10, IndexSpec: "Flat") { MaxDistance = cut });
+        Assert.Equal(all.Hits.Take(5).Select(h => h.Image.Id), near.Hits.Select(h => h.Image.Id));
+        Assert.Equal(5, near.BelowCutOff);
+        var similar = await writer.SearchAsync(query, new SearchOptions(10, IndexSpec: "Flat") { MinSimilarity = 0.999f });
+        Assert.Equal([all.Hits[0].Image.Id], similar.Hits.Select(h => h.Image.Id));
+
+        await Assert.ThrowsAsync<LookalikeException>(async () => await writer.SearchAsync(query,
+            new SearchOptions(5) { Filter = new ImageFilter { AddedAfter = added, AddedBefore = added } }));
+        await Assert.ThrowsAsync<LookalikeException>(async () => await writer.SearchAsync(query, new SearchOptions(5) { MinSimilarity = 2 }));
+    }
+
     [SkippableFact]
     public async Task Committed_state_survives_reopening_and_uncommitted_changes_do_not()
     {

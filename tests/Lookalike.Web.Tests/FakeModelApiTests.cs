@@ -96,6 +96,32 @@ public sealed class FakeModelApiTests : IAsyncLifetime
         await Problems.AssertProblemAsync(notImage, HttpStatusCode.UnsupportedMediaType);
     }
 
+    [Fact]
+    public async Task Filters_and_cut_offs_apply_to_both_searches_and_bad_ones_are_problems()
+    {
+        using var client = _app.CreateClient();
+        var all = await SearchAsync(client, 7, ("k", "30"));
+        var even = await SearchAsync(client, 7, ("k", "5"), ("label", "even"));
+        Assert.Equal(all.Results.Where(r => r.Label == "even").Take(5).Select(r => r.Id), even.Results.Select(r => r.Id));
+        Assert.InRange(even.Stats.FilteredOut, 1, 15);
+
+        string evenFolder = Path.GetDirectoryName(ImagePath(0))!;
+        var byId = await client.PostAsync($"/api/search/by-id/{all.Results[0].Id}?k=30&label=even&label=odd&pathPrefix={Uri.EscapeDataString(evenFolder)}", null);
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        var inFolder = (await byId.Content.ReadFromJsonAsync<SearchResult>())!;
+        Assert.Equal(15, inFolder.Results.Count);
+        Assert.All(inFolder.Results, r => Assert.StartsWith(evenFolder, r.Path, StringComparison.Ordinal));
+
+        float cut = all.Results[2].Similarity;
+        var close = await SearchAsync(client, 7, ("k", "30"), ("minSimilarity", cut.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(all.Results.TakeWhile(r => r.Similarity >= cut).Select(r => r.Id), close.Results.Select(r => r.Id));
+        Assert.Equal(30 - close.Results.Count, close.Stats.BelowCutOff);
+
+        await Problems.AssertProblemAsync(await client.PostAsync($"/api/search/by-id/{all.Results[0].Id}?addedAfter=soon", null), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await client.PostAsync($"/api/search/by-id/{all.Results[0].Id}?minSimilarity=high", null), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await client.PostAsync($"/api/search/by-id/{all.Results[0].Id}?minSimilarity=3", null), HttpStatusCode.BadRequest);
+    }
+
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();

@@ -46,6 +46,34 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
     }
 
     [SharedDataFact]
+    public async Task Delete_removes_an_image_from_searches_and_its_stored_upload_and_is_refused_when_changes_are_off()
+    {
+        string collection = _temp.Combine("deletes");
+        byte[] coffee = File.ReadAllBytes(TestData.Photo("coffee.png"));
+        byte[] rocket = File.ReadAllBytes(TestData.Photo("rocket.jpg"));
+        using (var server = Writable(collection))
+        {
+            using var client = server.CreateClient();
+            var first = (await (await client.PostAsync("/api/images", Problems.Form(coffee, "coffee.png"))).Content.ReadFromJsonAsync<AddedImage>())!;
+            var second = (await (await client.PostAsync("/api/images", Problems.Form(rocket, "rocket.jpg"))).Content.ReadFromJsonAsync<AddedImage>())!;
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/images/{first.Id}")).StatusCode);
+            Assert.False(File.Exists(first.Path), "the stored upload should go with its image");
+            await Problems.AssertProblemAsync(await client.DeleteAsync($"/api/images/{first.Id}"), HttpStatusCode.NotFound);
+            await Problems.AssertProblemAsync(await client.GetAsync($"/api/images/{first.Id}"), HttpStatusCode.NotFound);
+            var found = (await (await client.PostAsync("/api/search", Problems.Form(coffee, "coffee.png", ("k", "5")))).Content.ReadFromJsonAsync<SearchResult>())!;
+            Assert.Equal([second.Id], found.Results.Select(r => r.Id));
+        }
+        using var readOnly = app.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Lookalike:Collection", collection);
+            b.UseSetting("Lookalike:Model", TestData.ModelPath);
+        });
+        using var reader = readOnly.CreateClient();
+        await Problems.AssertProblemAsync(await reader.DeleteAsync("/api/images/1"), HttpStatusCode.Forbidden);
+        Assert.Equal(1, (await reader.GetFromJsonAsync<CollectionSummary>("/api/collection"))!.Count);
+    }
+
+    [SharedDataFact]
     public async Task Upload_files_no_image_refers_to_are_removed_at_start_and_other_files_kept()
     {
         string collection = _temp.Combine("orphans");

@@ -35,10 +35,14 @@ internal static class IndexCommand
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-size must be at least 1."); });
         decoders.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--decode-threads must be at least 1."); });
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--threads must be 0 or more."); });
+        var watch = new Option<bool>("--watch") { Description = "After indexing, keep watching the folder: new and changed files are indexed within seconds (Ctrl+C stops)." };
+        var removeMissing = new Option<bool>("--remove-missing") { Description = "Remove the images whose files are gone from the folder (after the run, and after each change with --watch)." };
+        var rescanEvery = new Option<int>("--rescan-every") { Description = "With --watch, rescan the whole folder at least this often, in seconds, whatever notifications say.", DefaultValueFactory = _ => 60 };
+        rescanEvery.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--rescan-every must be at least 1 second."); });
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose,
+            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose, watch, removeMissing, rescanEvery,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,11 +85,46 @@ internal static class IndexCommand
                 new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
                 progress => indexer.IndexAsync(scanned, progress, cancellationToken));
+            var missing = parse.GetValue(removeMissing) ? await ImageRemoval.RemoveMissingAsync(store, scanned.Root, cancellationToken) : [];
             await SaveIndexesAsync(context, store, specs, cancellationToken);
             Print(context, report, store.Info, parse.GetValue(verbose));
+            if (missing.Count > 0) context.Console.WriteLine($"Removed {missing.Count} image(s) whose files are gone.");
+            if (parse.GetValue(watch))
+            {
+                await WatchAsync(context, store, indexer, scanned.Root, parse.GetValue(removeMissing), TimeSpan.FromSeconds(parse.GetValue(rescanEvery)),
+                    cancellationToken);
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Indexes the folder again each time it changes, until cancelled; one line per pass that changed something.</summary>
+    private static async Task WatchAsync(CliContext context, ImageCollection store, FolderIndexer indexer, string root, bool removeMissing,
+        TimeSpan rescanEvery, CancellationToken cancellationToken)
+    {
+        using var watcher = new FolderWatcher(root, rescanEvery, settle: TimeSpan.FromSeconds(1));
+        context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Watching {root} ({(watcher.Notifies ? "notifications, and " : "")}a rescan every {rescanEvery.TotalSeconds:F0} s); Ctrl+C stops."));
+        while (true)
+        {
+            try
+            {
+                await watcher.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                context.Console.WriteLine("Stopped watching.");
+                return;
+            }
+            var report = await indexer.IndexAsync(ImageFiles.Scan(root, allowEmpty: true), progress: null, cancellationToken);
+            var missing = removeMissing ? await ImageRemoval.RemoveMissingAsync(store, root, cancellationToken) : [];
+            foreach (var failure in report.Failures) context.Error.WriteLine($"skipped {LineText.Escape(failure.Path)}: {failure.Reason}");
+            if (report.Added + report.Replaced + missing.Count == 0) continue;
+            await store.SaveIndexesAsync([], cancellationToken: cancellationToken);
+            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{DateTime.Now:HH:mm:ss} added {report.Added}, replaced {report.Replaced}, removed {missing.Count}; the collection holds {store.Count} image(s)."));
+        }
     }
 
     /// <summary>Throws for a spec <see cref="SaveIndexesAsync"/> would refuse: called before the long work, so a typo costs no featurising or import.</summary>

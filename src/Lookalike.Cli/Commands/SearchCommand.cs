@@ -26,12 +26,15 @@ internal static class SearchCommand
         var metric = CommonOptions.Metric();
         var index = new Option<string?>("--index") { Description = "Index spec to search with, e.g. Flat or \"E2Lsh(tables=8,projections=4,width=0.6)\" (default: the collection's)." };
         var json = CommonOptions.Json();
+        var filters = new FilterOptions();
         var command = new Command("search", "Find the images of a collection most similar to an image.")
         {
             image, collection, model, k, metric, index, json,
         };
+        foreach (var option in filters.All) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var options = filters.ApplyTo(new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), parse);
             string path = parse.GetValue(image)!;
             if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
             string collectionFolder = parse.GetValue(collection)!;
@@ -46,8 +49,7 @@ internal static class SearchCommand
             {
                 throw new LookalikeException($"Query image '{path}' cannot be read: {e.Reason}", e);
             }
-            var response = await session.Searcher.SearchByImageAsync(new ImageInput(path, bytes),
-                new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), cancellationToken);
+            var response = await session.Searcher.SearchByImageAsync(new ImageInput(path, bytes), options, cancellationToken);
             if (parse.GetValue(json)) PrintJson(context, path, response);
             else PrintTable(context, response);
             return 0;
@@ -64,8 +66,18 @@ internal static class SearchCommand
                 hit.Similarity.ToString("F4", CultureInfo.InvariantCulture), hit.Image.Path, hit.Image.Label ?? "");
         }
         table.WriteTo(context.Console);
-        context.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Markup.Escape(response.IndexSpec)}: {response.Stats.CandidatesVisited} candidates visited, {response.Stats.DistancesComputed} distances computed, {response.Elapsed.TotalMilliseconds:F1} ms."));
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{response.IndexSpec}: {response.Stats.CandidatesVisited} candidates visited, {response.Stats.DistancesComputed} distances computed, {response.Elapsed.TotalMilliseconds:F1} ms.{Filtering(response)}")));
+    }
+
+    /// <summary>" 40 filtered out, 2 below the cut-off." (nothing when neither happened), and how the filter was limited.</summary>
+    private static string Filtering(SearchResponse response)
+    {
+        var parts = new List<string>();
+        if (response.FilteredOut > 0) parts.Add($"{response.FilteredOut} candidates filtered out");
+        if (response.BelowCutOff > 0) parts.Add($"{response.BelowCutOff} results below the cut-off");
+        if (response.FilterLimit is { } limit) parts.Add($"filter {limit}");
+        return parts.Count == 0 ? "" : $" {string.Join("; ", parts)}.";
     }
 
     private static void PrintJson(CliContext context, string query, SearchResponse response)
@@ -80,6 +92,9 @@ internal static class SearchCommand
                 visited = response.Stats.CandidatesVisited,
                 distances = response.Stats.DistancesComputed,
                 elapsedMs = response.Elapsed.TotalMilliseconds,
+                filteredOut = response.FilteredOut,
+                belowCutOff = response.BelowCutOff,
+                filterLimit = response.FilterLimit,
             },
             results = response.Hits.Select(h => new
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lookalike.Errors;
 using Lookalike.Indexes;
 using Lookalike.Progress;
@@ -73,16 +74,38 @@ public static class IndexFilling
         int k = (int)Math.Min(options.K, Math.Max(1, index.Count));
         var distances = new float[k];
         var ids = new long[k];
+        var rejected = new StrongBox<long>();
+        var parameters = WithImageFilter(options, imageOf, rejected);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var stats = index.Search(query, k, distances, ids, options.Parameters);
+        var stats = index.Search(query, k, distances, ids, parameters);
         var elapsed = clock.Elapsed;
         var hits = new List<SearchHit>(k);
+        int belowCutOff = 0;
         for (int i = 0; i < k && ids[i] >= 0; i++)
         {
             float similarity = Similarity.Of(metric, distances[i], query, vectors.Vector(ids[i]));
-            hits.Add(new SearchHit(hits.Count + 1, imageOf(ids[i]), distances[i], similarity));
+            var hit = new SearchHit(hits.Count + 1, imageOf(ids[i]), distances[i], similarity);
+            if (options.PassesCutOffs(hit)) hits.Add(hit);
+            else belowCutOff++;
         }
-        return new SearchResponse(hits, metric, index.Spec, stats, elapsed);
+        return new SearchResponse(hits, metric, index.Spec, stats, elapsed) { FilteredOut = rejected.Value, BelowCutOff = belowCutOff };
+    }
+
+    /// <summary>
+    /// The search parameters with <see cref="SearchOptions.Filter"/> turned into an index filter over ids (on top of
+    /// any filter the parameters had), counting what it keeps out into <paramref name="rejected"/>.
+    /// </summary>
+    private static SearchParameters? WithImageFilter(SearchOptions options, Func<long, ImageRecord> imageOf, StrongBox<long> rejected)
+    {
+        if (options.Filter is not { IsEmpty: false } filter) return options.Parameters;
+        var inner = options.Parameters?.Filter;
+        var combined = SearchFilter.Where(id =>
+        {
+            if ((inner is null || inner.Allows(id)) && filter.Matches(imageOf(id))) return true;
+            Interlocked.Increment(ref rejected.Value);
+            return false;
+        });
+        return (options.Parameters ?? new SearchParameters()).WithFilter(combined);
     }
 
     /// <summary>Throws unless <paramref name="query"/> and <paramref name="options"/> fit a collection of <paramref name="dimension"/>-d vectors.</summary>
@@ -92,5 +115,10 @@ public static class IndexFilling
         if (query.Length != dimension)
             throw new LookalikeException($"Query has {query.Length} dimensions; collection '{location}' holds {dimension}-d vectors of model {modelId}.");
         if (options.K is < 1 or > SearchOptions.MaxK) throw new LookalikeException($"k must be between 1 and {SearchOptions.MaxK} (was {options.K}).");
+        options.Filter?.Validate();
+        if (options.MinSimilarity is { } similarity && !(similarity is >= -1f and <= 1f))
+            throw new LookalikeException($"minSimilarity must be between -1 and 1 (was {similarity}).");
+        if (options.MaxDistance is { } distance && !(distance >= 0f))
+            throw new LookalikeException($"maxDistance must be 0 or more (was {distance}).");
     }
 }

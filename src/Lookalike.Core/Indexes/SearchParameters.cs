@@ -6,8 +6,10 @@ namespace Lookalike.Indexes;
 /// </summary>
 public class SearchParameters
 {
+    private SearchFilter? _filter;
+
     /// <summary>Which ids may be returned (all when null).</summary>
-    public SearchFilter? Filter { get; init; }
+    public SearchFilter? Filter { get => _filter; init => _filter = value; }
 
     private int? _threads;
 
@@ -19,6 +21,14 @@ public class SearchParameters
     {
         var copy = (SearchParameters)MemberwiseClone();
         copy._threads = threads;
+        return copy;
+    }
+
+    /// <summary>A copy of these parameters (of the same type) with <see cref="Filter"/> set.</summary>
+    public SearchParameters WithFilter(SearchFilter? filter)
+    {
+        var copy = (SearchParameters)MemberwiseClone();
+        copy._filter = filter;
         return copy;
     }
 

@@ -29,8 +29,8 @@ public static class ImageFiles
     /// when they stay inside the folder (links to folders are never followed, so no loop and no
     /// escape); FIFOs, devices and sockets are listed as skipped with the reason.
     /// </summary>
-    /// <exception cref="LookalikeException">when the folder is missing or holds no image file.</exception>
-    public static ImageFolder Scan(string folder)
+    /// <exception cref="LookalikeException">when the folder is missing, or holds no image file unless <paramref name="allowEmpty"/>.</exception>
+    public static ImageFolder Scan(string folder, bool allowEmpty = false)
     {
         string full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
         if (full.Length == 0) full = "/";
@@ -59,7 +59,7 @@ public static class ImageFiles
             if (WhyNotRegular(full, path, link) is { } reason) skipped.Add(new SkippedEntry(path, reason));
             else images.Add(path);
         }
-        if (images.Count == 0)
+        if (images.Count == 0 && !allowEmpty)
             throw new LookalikeException($"Folder '{folder}' contains no images (looked for {string.Join(", ", Extensions)}).");
         images.Sort(StringComparer.Ordinal);
         skipped.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));

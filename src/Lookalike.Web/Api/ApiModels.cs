@@ -13,7 +13,7 @@ public sealed record SearchResult(IReadOnlyList<SearchResultItem> Results, Searc
         new SearchResultStats(response.Metric.Name(), response.IndexSpec, response.Stats.CandidatesVisited,
             response.Stats.DistancesComputed, collectionSize,
             collectionSize == 0 ? 0 : 100.0 * response.Stats.CandidatesVisited / collectionSize,
-            response.Elapsed.TotalMilliseconds, total.TotalMilliseconds));
+            response.Elapsed.TotalMilliseconds, total.TotalMilliseconds, response.FilteredOut, response.BelowCutOff, response.FilterLimit));
 }
 
 /// <summary>One similar image.</summary>
@@ -45,8 +45,11 @@ public sealed record SearchResultItem(int Rank, long Id, float Distance, float S
 /// <param name="VisitedPercent">Visited candidates as a percentage of the collection.</param>
 /// <param name="IndexMilliseconds">Time spent in the index.</param>
 /// <param name="TotalMilliseconds">Time for the whole request (decoding and the network included).</param>
+/// <param name="FilteredOut">Candidates the filter kept out.</param>
+/// <param name="BelowCutOff">Results dropped by minSimilarity or maxDistance.</param>
+/// <param name="FilterLimit">How the filter was limited when it could not be applied inside the index walk (null when it was).</param>
 public sealed record SearchResultStats(string Metric, string Index, long Visited, long Distances, long CollectionSize,
-    double VisitedPercent, double IndexMilliseconds, double TotalMilliseconds);
+    double VisitedPercent, double IndexMilliseconds, double TotalMilliseconds, long FilteredOut, int BelowCutOff, string? FilterLimit);
 
 /// <summary>What the server searches.</summary>
 /// <param name="Count">Images in the collection.</param>
@@ -83,4 +86,67 @@ public sealed class SearchForm
 
     /// <summary>exact (default) or approximate.</summary>
     public string? Index { get; set; }
+
+    /// <summary>Only images with this label (repeat the field for several).</summary>
+    public string[]? Label { get; set; }
+
+    /// <summary>Only images whose path starts with this.</summary>
+    public string? PathPrefix { get; set; }
+
+    /// <summary>Only images added at or after this instant (ISO 8601).</summary>
+    public string? AddedAfter { get; set; }
+
+    /// <summary>Only images added before this instant (ISO 8601).</summary>
+    public string? AddedBefore { get; set; }
+
+    /// <summary>Drop results less cosine similar than this (−1..1).</summary>
+    public float? MinSimilarity { get; set; }
+
+    /// <summary>Drop results farther than this under the search's metric.</summary>
+    public float? MaxDistance { get; set; }
+}
+
+/// <summary>The search fields of a request, as sent (checked by the server): from the query string or the upload form.</summary>
+public sealed class SearchQuery
+{
+    /// <summary>Number of results, 1 to the server's maximum (default 10).</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "k")] public string? K { get; set; }
+
+    /// <summary>l2 or cosine (default: the collection's).</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "metric")] public string? Metric { get; set; }
+
+    /// <summary>exact (default) or approximate.</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "index")] public string? Index { get; set; }
+
+    /// <summary>Only images with this label (repeat for several).</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "label")] public string[]? Label { get; set; }
+
+    /// <summary>Only images whose path starts with this.</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "pathPrefix")] public string? PathPrefix { get; set; }
+
+    /// <summary>Only images added at or after this instant (ISO 8601).</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "addedAfter")] public string? AddedAfter { get; set; }
+
+    /// <summary>Only images added before this instant (ISO 8601).</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "addedBefore")] public string? AddedBefore { get; set; }
+
+    /// <summary>Drop results less cosine similar than this (−1..1).</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "minSimilarity")] public string? MinSimilarity { get; set; }
+
+    /// <summary>Drop results farther than this under the search's metric.</summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "maxDistance")] public string? MaxDistance { get; set; }
+
+    /// <summary>The same fields from an upload form.</summary>
+    internal static SearchQuery FromForm(Microsoft.AspNetCore.Http.IFormCollection form) => new()
+    {
+        K = form["k"],
+        Metric = form["metric"],
+        Index = form["index"],
+        Label = [.. form["label"].OfType<string>()],
+        PathPrefix = form["pathPrefix"],
+        AddedAfter = form["addedAfter"],
+        AddedBefore = form["addedBefore"],
+        MinSimilarity = form["minSimilarity"],
+        MaxDistance = form["maxDistance"],
+    };
 }

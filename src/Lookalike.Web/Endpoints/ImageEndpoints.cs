@@ -31,6 +31,26 @@ internal static class ImageEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteImage")
+            .WithSummary("Removes an image from the collection (only with --allow-uploads-to-collection); indexed files stay on disk.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<NoContent> DeleteAsync(long id, CollectionHost host, CancellationToken cancellationToken)
+    {
+        RequireChanges(host);
+        _ = await host.DeleteImageAsync(id, cancellationToken) ?? throw new ImageNotFoundException(id);
+        return TypedResults.NoContent();
+    }
+
+    private static void RequireChanges(CollectionHost host)
+    {
+        if (!host.Options.AllowUploadsToCollection)
+        {
+            throw new RequestProblemException(StatusCodes.Status403Forbidden, "Changes are off",
+                "This server does not change its collection; start it with --allow-uploads-to-collection to allow adding and removing images.");
+        }
     }
 
     private static async Task<FileContentHttpResult> OriginalAsync(long id, CollectionHost host, CancellationToken cancellationToken)
@@ -53,11 +73,7 @@ internal static class ImageEndpoints
     private static async Task<Results<Created<AddedImage>, Ok<AddedImage>>> AddAsync(HttpRequest request, CollectionHost host,
         CancellationToken cancellationToken)
     {
-        if (!host.Options.AllowUploadsToCollection)
-        {
-            throw new RequestProblemException(StatusCodes.Status403Forbidden, "Uploads are off",
-                "This server does not add uploads to its collection; start it with --allow-uploads-to-collection to allow it.");
-        }
+        RequireChanges(host);
         var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
         string? label = UploadReader.LabelOf(upload.Form);
         var (id, added, path) = await host.AddUploadAsync(upload, label, cancellationToken);

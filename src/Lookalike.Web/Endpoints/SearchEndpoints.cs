@@ -34,17 +34,17 @@ internal static class SearchEndpoints
     {
         var clock = Stopwatch.StartNew();
         var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
-        var options = SearchChoices.Parse(host, upload.Form["k"], upload.Form["metric"], upload.Form["index"]);
+        var options = SearchChoices.Parse(host, SearchQuery.FromForm(upload.Form));
         float[] query = (await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken)).Features!;
         var response = await host.Collection.SearchAsync(query, options, cancellationToken);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }
 
-    private static async Task<Ok<SearchResult>> ByIdAsync(long id, CollectionHost host, [FromQuery] string? k, [FromQuery] string? metric,
-        [FromQuery] string? index, CancellationToken cancellationToken)
+    private static async Task<Ok<SearchResult>> ByIdAsync(long id, CollectionHost host, [AsParameters] SearchQuery query,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var options = SearchChoices.Parse(host, k, metric, index);
+        var options = SearchChoices.Parse(host, query);
         var response = await host.Searcher.SearchByIdAsync(id, options, cancellationToken);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }

@@ -53,6 +53,28 @@ internal sealed partial class CollectionHost
         }
     }
 
+    /// <summary>
+    /// Removes image <paramref name="id"/> from the collection and commits (one change at a time, as uploads). The file it was
+    /// indexed from stays where it is, unless it is an upload this server stored (then it goes too).
+    /// </summary>
+    /// <returns>The removed image, or null when there was no live image <paramref name="id"/>.</returns>
+    public async Task<ImageRecord?> DeleteImageAsync(long id, CancellationToken cancellationToken)
+    {
+        await _uploads.WaitAsync(cancellationToken);
+        try
+        {
+            if (await Collection.GetAsync(id, cancellationToken) is not { } image) return null;
+            await Collection.DeleteAsync([id], CancellationToken.None);
+            await Collection.CommitAsync(CancellationToken.None);
+            if (Path.GetDirectoryName(image.Path) == UploadsFolder && UploadFileName().IsMatch(Path.GetFileName(image.Path))) AtomicFile.TryDelete(image.Path);
+            return image;
+        }
+        finally
+        {
+            _uploads.Release();
+        }
+    }
+
     /// <summary>Upload files no image refers to (left by a crash between writing the file and the commit).</summary>
     private void RemoveOrphanUploads()
     {
