@@ -16,12 +16,15 @@ public sealed class LiveServerFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The collection folder the server searches.</summary>
+    public string Collection => _temp.Combine("collection");
+
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         if (!TestData.InCi && (!TestData.SharedDataPresent || !File.Exists(ChromiumFactAttribute.ChromiumPath))) return;
-        string collection = _temp.Combine("collection");
+        string collection = Collection;
         await SampleCollection.BuildAsync(_temp.Combine("images"), collection, perClass: 10);
         _app = await SearchServer.BuildAsync([
             "--urls=http://127.0.0.1:0",

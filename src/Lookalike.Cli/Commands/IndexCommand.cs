@@ -38,11 +38,13 @@ internal static class IndexCommand
         var watch = new Option<bool>("--watch") { Description = "After indexing, keep watching the folder: new and changed files are indexed within seconds (Ctrl+C stops)." };
         var removeMissing = new Option<bool>("--remove-missing") { Description = "Remove the images whose files are gone from the folder (after the run, and after each change with --watch)." };
         var rescanEvery = new Option<int>("--rescan-every") { Description = "With --watch, rescan the whole folder at least this often, in seconds, whatever notifications say.", DefaultValueFactory = _ => 60 };
+        var sampleFirst = new Option<int?>("--sample-first") { Description = "Index an even sample of this many images first and commit it, so searches work while the rest follows." };
+        sampleFirst.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--sample-first must be at least 1."); });
         rescanEvery.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--rescan-every must be at least 1 second."); });
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose, watch, removeMissing, rescanEvery,
+            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose, watch, removeMissing, rescanEvery, sampleFirst,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,14 +83,24 @@ internal static class IndexCommand
             }, cancellationToken);
             var store = session.Collection;
             CheckSpecs(context, store, specs);
-            var indexer = new FolderIndexer(store, session.Extractor,
-                new FolderIndexerOptions { LabelsFromFolders = parse.GetValue(labels), Journal = journal, CommitEvery = parse.GetValue(commitEvery) });
+            int? sample = parse.GetValue(sampleFirst);
+            var indexer = new FolderIndexer(store, session.Extractor, new FolderIndexerOptions
+            {
+                LabelsFromFolders = parse.GetValue(labels),
+                Journal = journal,
+                CommitEvery = parse.GetValue(commitEvery),
+                CommitAfter = sample,
+            });
+            if (sample is { } count) scanned = scanned.SampleFirst(count);
+            // A server of this collection shows the run's progress from this file.
+            using var status = IndexingStatus.Report(journalFolder, scanned.Root);
             var report = await ConsoleProgress.RunAsync(context, "Indexing",
-                progress => indexer.IndexAsync(scanned, progress, cancellationToken));
+                progress => indexer.IndexAsync(scanned, status.Wrap(progress), cancellationToken));
             var missing = parse.GetValue(removeMissing) ? await ImageRemoval.RemoveMissingAsync(store, scanned.Root, cancellationToken) : [];
-            await SaveIndexesAsync(context, store, specs, cancellationToken);
+            await SaveIndexesAsync(context, store, specs, cancellationToken, status);
             Print(context, report, store.Info, parse.GetValue(verbose));
             if (missing.Count > 0) context.Console.WriteLine($"Removed {missing.Count} image(s) whose files are gone.");
+            status.Dispose();
             if (parse.GetValue(watch))
             {
                 await WatchAsync(context, store, indexer, scanned.Root, parse.GetValue(removeMissing), TimeSpan.FromSeconds(parse.GetValue(rescanEvery)),
@@ -137,11 +149,13 @@ internal static class IndexCommand
     /// Builds the indexes named (and brings those saved before up to date), with progress; a
     /// collection with none saved and none named gets the default approximate index (<see cref="HnswOptions.DefaultSpec"/>).
     /// </summary>
-    public static async Task SaveIndexesAsync(CliContext context, ImageCollection store, string[] specs, CancellationToken cancellationToken)
+    public static async Task SaveIndexesAsync(CliContext context, ImageCollection store, string[] specs, CancellationToken cancellationToken,
+        IndexingStatus.Reporter? status = null)
     {
         if (specs.Length == 0 && store.Info.Indexes.Count == 0) specs = [HnswOptions.DefaultSpec];
         await ConsoleProgress.RunAsync(context, "Indexes",
-            progress => Task.Run(() => store.SaveIndexesAsync(specs, progress: progress, cancellationToken: cancellationToken).AsTask(), cancellationToken));
+            progress => Task.Run(() => store.SaveIndexesAsync(specs, progress: status?.Wrap(progress) ?? progress, cancellationToken: cancellationToken).AsTask(),
+                cancellationToken));
     }
 
     private static string LabelOf(string? label) => label is null ? "" : $" ({LineText.Escape(label)})";

@@ -16,6 +16,9 @@ public sealed class FolderIndexerOptions
     /// <summary>Commit after this many new images, so an interruption loses little work.</summary>
     public int CommitEvery { get; init; } = 1000;
 
+    /// <summary>Also commit once after this many extracted images (the end of a sample indexed first, so it is searchable at once).</summary>
+    public int? CommitAfter { get; init; }
+
     /// <summary>Commit at least this often while images are being added.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -104,7 +107,7 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
             progress?.Report(new ProgressUpdate("Indexing", Interlocked.Increment(ref tally.Done), files.Count, detail));
 
         var sinceCommit = Stopwatch.StartNew();
-        int uncommitted = 0;
+        int uncommitted = 0, extracted = 0;
         try
         {
             var inputs = ReadChangedFiles(folder.Root, files, tally, failures, Step, cancellationToken);
@@ -135,7 +138,8 @@ public sealed class FolderIndexer(ImageCollection collection, IFeatureExtractor 
                     else tally.Merge(twin, kept);
                     Step(twin.Path);
                 }
-                if (++uncommitted >= _options.CommitEvery || sinceCommit.Elapsed >= _options.CommitInterval)
+                extracted++;
+                if (++uncommitted >= _options.CommitEvery || sinceCommit.Elapsed >= _options.CommitInterval || extracted == _options.CommitAfter)
                 {
                     await collection.CommitAsync(CancellationToken.None);
                     uncommitted = 0;

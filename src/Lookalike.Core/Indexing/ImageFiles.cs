@@ -14,7 +14,21 @@ public sealed record SkippedEntry(string Path, string Reason);
 /// <param name="Images">Image files, full paths in ordinal order.</param>
 /// <param name="Ignored">Files without an image extension.</param>
 /// <param name="Skipped">Entries named like images that are not regular files inside the folder.</param>
-public sealed record ImageFolder(string Root, IReadOnlyList<string> Images, int Ignored, IReadOnlyList<SkippedEntry> Skipped);
+public sealed record ImageFolder(string Root, IReadOnlyList<string> Images, int Ignored, IReadOnlyList<SkippedEntry> Skipped)
+{
+    /// <summary>
+    /// The same folder with an even sample of <paramref name="count"/> images first (every n-th in path order, so every
+    /// sub-folder is in it), then the rest in path order: what a first commit makes searchable while the rest follows.
+    /// </summary>
+    public ImageFolder SampleFirst(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (count >= Images.Count) return this;
+        var first = new bool[Images.Count];
+        for (int i = 0; i < count; i++) first[(int)((long)i * Images.Count / count)] = true;
+        return this with { Images = [.. Images.Where((_, i) => first[i]), .. Images.Where((_, i) => !first[i])] };
+    }
+}
 
 /// <summary>Which files of a folder are images to index.</summary>
 public static class ImageFiles

@@ -66,6 +66,18 @@ public sealed record SearchResultStats(string Metric, string Index, long Visited
 public sealed record CollectionSummary(long Count, string Metric, string ExactIndex, string ApproximateIndex, string Model,
     string ModelSha256, int Dimension, bool UploadsAllowed, int MaxK, long MaxUploadBytes, long MaxPixels);
 
+/// <summary>What the last (or current) <c>lookalike index</c> run of the collection reported.</summary>
+/// <param name="Running">Whether it is going on now.</param>
+/// <param name="Stage">Its stage ("Indexing", then the saved indexes), or null when no run reported.</param>
+/// <param name="Completed">Items of the stage done.</param>
+/// <param name="Total">Items of the stage, when known.</param>
+/// <param name="Folder">The folder it indexes.</param>
+/// <param name="StartedAt">When it began.</param>
+/// <param name="UpdatedAt">When it last reported.</param>
+/// <param name="Searchable">Images this server searches now.</param>
+public sealed record IndexingProgress(bool Running, string? Stage, long Completed, long? Total, string? Folder, DateTimeOffset? StartedAt,
+    DateTimeOffset? UpdatedAt, long Searchable);
+
 /// <summary>An image added through the API.</summary>
 /// <param name="Id">Its id.</param>
 /// <param name="Added">False when the same content was already in the collection.</param>

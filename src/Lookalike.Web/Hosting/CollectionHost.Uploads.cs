@@ -16,6 +16,10 @@ internal sealed partial class CollectionHost
             ? Path.Combine(Path.GetFullPath(Options.Collection!), "uploads")
             : CollectionLocations.LocalFolder(Options.Collection!, Onnx.Models.ModelLocator.DataDirectory, "uploads");
 
+    /// <summary>Where <c>lookalike index</c> writes its progress for this collection (beside its decoding journal).</summary>
+    public string StatusFolder =>
+        CollectionLocations.LocalFolder(CollectionLocations.Normalize(Options.Collection!), Onnx.Models.ModelLocator.DataDirectory, "journals");
+
     /// <summary>
     /// Stores an upload content-addressed in <see cref="UploadsFolder"/>, adds it and commits. One
     /// upload is added at a time, so an id is answered only once it is durable; when the commit fails

@@ -5,6 +5,7 @@
   const $ = id => document.getElementById(id);
   const dropZone = $('drop-zone'), fileInput = $('file-input'), preview = $('query-preview');
   const kInput = $('k-input'), indexSelect = $('index-select');
+  const labelInput = $('label-input'), prefixInput = $('prefix-input'), similarityInput = $('similarity-input');
   const statusLine = $('status'), errorLine = $('error'), statsLine = $('stats'), results = $('results');
   let lastQuery = null; // { file } or { id }
 
@@ -29,8 +30,38 @@
     errorLine.hidden = !message;
   }
 
+  // The search fields as name/value pairs: k, index, one `label` per comma-separated label, the path prefix and the cut-off.
   function choices() {
-    return { k: kInput.value || '10', index: indexSelect.value };
+    const fields = [['k', kInput.value || '10'], ['index', indexSelect.value]];
+    labelInput.value.split(',').map(l => l.trim()).filter(l => l).forEach(l => fields.push(['label', l]));
+    if (prefixInput.value.trim()) fields.push(['pathPrefix', prefixInput.value.trim()]);
+    if (Number(similarityInput.value) > 0) fields.push(['minSimilarity', similarityInput.value]);
+    return fields;
+  }
+
+  function showSimilarity() {
+    $('similarity-value').textContent = Number(similarityInput.value) > 0 ? fmt(similarityInput.value, 2) : 'off';
+  }
+
+  // While `lookalike index` adds to the collection, a bar shows how far it is; the count follows what is searchable.
+  async function watchIndexing() {
+    let running = false;
+    try {
+      const s = await (await fetch('/api/indexing')).json();
+      running = s.running;
+      $('indexing').hidden = !running;
+      if (running) {
+        const total = s.total ? ` of ${s.total.toLocaleString()}` : '';
+        $('indexing-text').textContent =
+          `${s.stage} ${s.folder}: ${s.completed.toLocaleString()}${total} · ${s.searchable.toLocaleString()} images searchable now`;
+        const bar = $('indexing-bar');
+        if (s.total) { bar.max = s.total; bar.value = s.completed; } else { bar.removeAttribute('value'); }
+        loadCollection();
+      }
+    } catch (e) {
+      $('indexing').hidden = true;
+    }
+    setTimeout(watchIndexing, running ? 2000 : 5000);
   }
 
   async function searchWithFile(file) {
@@ -41,9 +72,7 @@
     preview.hidden = false;
     const form = new FormData();
     form.append('image', file, file.name || 'pasted.png');
-    const { k, index } = choices();
-    form.append('k', k);
-    form.append('index', index);
+    choices().forEach(([name, value]) => form.append(name, value));
     await run(`search for ${file.name || 'the pasted image'}`, () => fetch('/api/search', { method: 'POST', body: form }));
   }
 
@@ -52,18 +81,22 @@
     preview.src = `/api/images/${id}/thumbnail`;
     preview.alt = `Query image: ${fileName}`;
     preview.hidden = false;
-    const { k, index } = choices();
-    const query = new URLSearchParams({ k, index });
+    const query = new URLSearchParams(choices());
     await run(`more like ${fileName}`, () => fetch(`/api/search/by-id/${id}?${query}`, { method: 'POST' }));
   }
 
+  // Only the latest search may draw: an earlier one that answers late is dropped.
+  let searches = 0;
+
   async function run(what, request) {
+    const mine = ++searches;
     showError('');
     statusLine.textContent = `Searching (${what})…`;
     results.setAttribute('aria-busy', 'true');
     try {
       const response = await request();
       const body = await response.json().catch(() => ({}));
+      if (mine !== searches) return;
       if (!response.ok) {
         showError(`${body.title || response.statusText}: ${body.detail || 'request failed'} (HTTP ${response.status})`);
         statusLine.textContent = '';
@@ -72,10 +105,11 @@
       render(body);
       statusLine.textContent = `Showing ${body.results.length} results (${what}).`;
     } catch (e) {
+      if (mine !== searches) return;
       showError(`The server could not be reached: ${e.message}`);
       statusLine.textContent = '';
     } finally {
-      results.removeAttribute('aria-busy');
+      if (mine === searches) results.removeAttribute('aria-busy');
     }
   }
 
@@ -83,7 +117,9 @@
     const s = body.stats;
     statsLine.textContent =
       `${s.index} · ${s.metric} · ${s.visited.toLocaleString()} of ${s.collectionSize.toLocaleString()} images visited ` +
-      `(${fmt(s.visitedPercent, 1)} %) · index ${fmt(s.indexMilliseconds, 1)} ms · total ${fmt(s.totalMilliseconds, 0)} ms`;
+      `(${fmt(s.visitedPercent, 1)} %) · index ${fmt(s.indexMilliseconds, 1)} ms · total ${fmt(s.totalMilliseconds, 0)} ms` +
+      (s.filteredOut ? ` · ${s.filteredOut.toLocaleString()} filtered out` : '') +
+      (s.belowCutOff ? ` · ${s.belowCutOff.toLocaleString()} below the similarity cut-off` : '');
     results.replaceChildren(...body.results.map(card));
   }
 
@@ -143,6 +179,11 @@
   };
   kInput.addEventListener('change', rerun);
   indexSelect.addEventListener('change', rerun);
+  labelInput.addEventListener('change', rerun);
+  prefixInput.addEventListener('change', rerun);
+  similarityInput.addEventListener('input', showSimilarity);
+  similarityInput.addEventListener('change', rerun);
   $('search-form').addEventListener('submit', e => { e.preventDefault(); rerun(); });
   loadCollection();
+  watchIndexing();
 })();
