@@ -8,7 +8,7 @@ namespace Lookalike.Web.BrowserTests;
 /// <summary>
 /// The real server on Kestrel (a free local port) over a small featurised collection, and a headless Chromium.
 /// </summary>
-public sealed class LiveServerFixture : IAsyncLifetime
+public class LiveServerFixture : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private WebApplication? _app;
@@ -21,15 +21,25 @@ public sealed class LiveServerFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Images to index besides the sample (written into the folder before it is indexed).</summary>
+    protected virtual void AddImages(string imagesFolder)
+    {
+    }
+
+    /// <summary>More server arguments.</summary>
+    protected virtual IEnumerable<string> ServerArguments => [];
+
     public async Task InitializeAsync()
     {
         if (!TestData.InCi && (!TestData.SharedDataPresent || !File.Exists(ChromiumFactAttribute.ChromiumPath))) return;
         string collection = Collection;
+        AddImages(_temp.Combine("images"));
         await SampleCollection.BuildAsync(_temp.Combine("images"), collection, perClass: 10);
         _app = await SearchServer.BuildAsync([
             "--urls=http://127.0.0.1:0",
             $"--Lookalike:Collection={collection}",
             $"--Lookalike:ThumbnailFolder={_temp.Combine("thumbnails")}",
+            .. ServerArguments,
         ]);
         await _app.StartAsync();
         BaseUrl = _app.Urls.Single();

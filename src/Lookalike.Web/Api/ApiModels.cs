@@ -78,6 +78,65 @@ public sealed record CollectionSummary(long Count, string Metric, string ExactIn
 public sealed record IndexingProgress(bool Running, string? Stage, long Completed, long? Total, string? Folder, DateTimeOffset? StartedAt,
     DateTimeOffset? UpdatedAt, long Searchable);
 
+/// <summary>One page of the collection, in id order.</summary>
+/// <param name="Total">Images matching the label filter.</param>
+/// <param name="Offset">Index of the first item in the matching images.</param>
+/// <param name="Limit">Most items on a page.</param>
+/// <param name="Items">The images of this page.</param>
+/// <param name="Labels">Every label of the collection with its count, most frequent first.</param>
+public sealed record ImagePage(long Total, int Offset, int Limit, IReadOnlyList<ImageItem> Items, IReadOnlyList<LabelCount> Labels);
+
+/// <summary>An image of the collection.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Path">Where it was indexed from.</param>
+/// <param name="FileName">The file's name.</param>
+/// <param name="Label">Its label, when known.</param>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Bytes">File size.</param>
+/// <param name="AddedAt">When it was added.</param>
+/// <param name="ImageUrl">URL of the original.</param>
+/// <param name="ThumbnailUrl">URL of its thumbnail.</param>
+public sealed record ImageItem(long Id, string Path, string FileName, string? Label, int Width, int Height, long Bytes, DateTimeOffset AddedAt,
+    string ImageUrl, string ThumbnailUrl)
+{
+    internal static ImageItem From(ImageRecord image) => new(image.Id, image.Path, System.IO.Path.GetFileName(image.Path), image.Label,
+        image.Width, image.Height, image.Bytes, image.AddedAt, $"/api/images/{image.Id}", $"/api/images/{image.Id}/thumbnail");
+}
+
+/// <summary>A label and how many images carry it.</summary>
+/// <param name="Label">The label.</param>
+/// <param name="Count">Images with it.</param>
+public sealed record LabelCount(string Label, long Count);
+
+/// <summary>Duplicate groups of the collection at one threshold.</summary>
+/// <param name="Threshold">Cosine similarity of near-duplicates.</param>
+/// <param name="Index">The index that found the neighbours.</param>
+/// <param name="Images">Images looked at.</param>
+/// <param name="Redundant">Files besides the keepers.</param>
+/// <param name="Seconds">Time it took.</param>
+/// <param name="Groups">Identical files first, then near-duplicates; keeper first in each.</param>
+public sealed record DuplicateGroups(float Threshold, string? Index, long Images, int Redundant, double Seconds, IReadOnlyList<DuplicateGroupItem> Groups);
+
+/// <summary>One group of copies.</summary>
+/// <param name="Kind">"exact" (identical files) or "near".</param>
+/// <param name="Members">The files, the suggested keeper first.</param>
+public sealed record DuplicateGroupItem(string Kind, IReadOnlyList<DuplicateMemberItem> Members);
+
+/// <summary>A file of a duplicate group.</summary>
+/// <param name="Id">The image holding its content.</param>
+/// <param name="Path">The file.</param>
+/// <param name="FileName">Its name.</param>
+/// <param name="Label">Its image's label.</param>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Bytes">File size.</param>
+/// <param name="Similarity">Cosine similarity to the keeper.</param>
+/// <param name="Keeper">Whether it is the suggested keeper.</param>
+/// <param name="ThumbnailUrl">URL of its thumbnail.</param>
+public sealed record DuplicateMemberItem(long Id, string Path, string FileName, string? Label, int Width, int Height, long Bytes, float Similarity,
+    bool Keeper, string ThumbnailUrl);
+
 /// <summary>An image added through the API.</summary>
 /// <param name="Id">Its id.</param>
 /// <param name="Added">False when the same content was already in the collection.</param>

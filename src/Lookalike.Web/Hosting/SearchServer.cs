@@ -96,6 +96,7 @@ public static class SearchServer
         SearchEndpoints.Map(app);
         ImageEndpoints.Map(app);
         CollectionEndpoints.Map(app);
+        BrowseEndpoints.Map(app);
         return app;
     }
 }

@@ -186,4 +186,6 @@
   $('search-form').addEventListener('submit', e => { e.preventDefault(); rerun(); });
   loadCollection();
   watchIndexing();
+  // For the other views: "find similar" on any image of the collection.
+  window.lookalike = { searchWithId, loadCollection };
 })();
