@@ -90,7 +90,9 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
     {
         DecodedImage image;
         using (_options.DecodeJournal?.Begin(input.Source))
-            image = _loader.Load(input.Bytes.Span, input.Source, _options.Width, _options.Height);
+            image = input.Region is { } region
+                ? Imaging.RegionDecoder.Load(_loader, input.Bytes.Span, input.Source, region, _options.Width, _options.Height)
+                : _loader.Load(input.Bytes.Span, input.Source, _options.Width, _options.Height);
         _preprocessor.Fill(image, tensor);
         return (image.OriginalWidth, image.OriginalHeight);
     }

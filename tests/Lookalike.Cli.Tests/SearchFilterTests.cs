@@ -30,6 +30,22 @@ public sealed class SearchFilterTests(IndexedCifarFixture cifar) : IClassFixture
     }
 
     [SharedDataFact]
+    public async Task Crop_searches_a_region_of_the_query_and_refuses_one_outside_it()
+    {
+        var whole = await SearchAsync("-k", "10");
+        Assert.Equal(whole, await SearchAsync("-k", "10", "--crop", "0,0,451,300"));
+        var corner = await SearchAsync("-k", "10", "--crop", "0,0,100,80");
+        Assert.NotEqual(whole.Select(r => r.Path), corner.Select(r => r.Path));
+
+        var outside = await CliRunner.RunAsync("search", Query, "--collection", cifar.Collection, "--crop", "400,0,100,100");
+        Assert.Equal(LookalikeCli.UserError, outside.ExitCode);
+        Assert.Contains("does not fit inside the image (451×300 pixels)", outside.Error);
+        var malformed = await CliRunner.RunAsync("search", Query, "--collection", cifar.Collection, "--crop", "10,10");
+        Assert.Equal(LookalikeCli.UserError, malformed.ExitCode);
+        Assert.Contains("--crop must be x,y,width,height", malformed.Error);
+    }
+
+    [SharedDataFact]
     public async Task Cut_offs_and_dates_drop_results_and_say_so()
     {
         var everything = await SearchAsync("-k", "50");

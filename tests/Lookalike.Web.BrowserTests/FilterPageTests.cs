@@ -43,6 +43,40 @@ public sealed class FilterPageTests(LiveServerFixture server) : IClassFixture<Li
     }
 
     [ChromiumFact]
+    public async Task Dragging_a_box_on_the_query_searches_that_region_of_an_upload_and_of_a_stored_image()
+    {
+        await using var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await OpenAsync(context);
+        await page.SetInputFilesAsync("#file-input", TestData.Photo("chelsea.png"));
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Showing 10 results (search for chelsea.png).");
+        await DragAsync(page, 0.1, 0.1, 0.5, 0.6);
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Showing 10 results (search for chelsea.png, region ");
+        await Assertions.Expect(page.Locator("#crop-box")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".result-card")).ToHaveCountAsync(10);
+        Directory.CreateDirectory(SearchPageTests.ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(SearchPageTests.ScreenshotFolder, "search-region.png"), FullPage = true });
+        // The file picker did not open: a drag on the preview is not a click on the drop zone.
+        await page.ClickAsync("#clear-region");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Showing 10 results (search for chelsea.png).");
+
+        // A stored image: its original is fetched and the region searched.
+        await page.Locator(".result-card button").Nth(1).ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Showing 10 results (more like");
+        string name = await page.Locator(".result-card .name").First.InnerTextAsync();
+        await DragAsync(page, 0.2, 0.2, 0.8, 0.8);
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Showing 10 results (search for {name}, region ");
+    }
+
+    private static async Task DragAsync(IPage page, double x0, double y0, double x1, double y1)
+    {
+        var box = (await page.Locator("#query-preview").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync((float)(box.X + (x0 * box.Width)), (float)(box.Y + (y0 * box.Height)));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync((float)(box.X + (x1 * box.Width)), (float)(box.Y + (y1 * box.Height)), new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+    }
+
+    [ChromiumFact]
     public async Task An_index_run_shows_its_progress_until_it_ends()
     {
         await using var context = await server.Browser.NewContextAsync();

@@ -34,6 +34,24 @@ public sealed class SearchApiTests(SearchAppFactory app)
     }
 
     [SharedDataFact]
+    public async Task A_region_of_the_upload_is_searched_and_a_bad_region_is_a_problem()
+    {
+        using var client = app.CreateClient();
+        var whole = (await (await client.PostAsync("/api/search", Problems.Form(Chelsea, "chelsea.png", ("k", "5")))).Content.ReadFromJsonAsync<SearchResult>())!;
+        var all = (await (await client.PostAsync("/api/search", Problems.Form(Chelsea, "chelsea.png", ("k", "5"), ("crop", "0,0,451,300"))))
+            .Content.ReadFromJsonAsync<SearchResult>())!;
+        Assert.Equal(whole.Results.Select(r => r.Id), all.Results.Select(r => r.Id));
+        var corner = (await (await client.PostAsync("/api/search", Problems.Form(Chelsea, "chelsea.png", ("k", "5"), ("crop", "0,0,120,80"))))
+            .Content.ReadFromJsonAsync<SearchResult>())!;
+        Assert.True(corner.Results[0].Similarity < 0.95f, "a corner of the photo is not the photo");
+
+        await Problems.AssertProblemAsync(await client.PostAsync("/api/search", Problems.Form(Chelsea, "chelsea.png", ("crop", "400,0,100,100"))),
+            HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await client.PostAsync("/api/search", Problems.Form(Chelsea, "chelsea.png", ("crop", "left half"))),
+            HttpStatusCode.BadRequest);
+    }
+
+    [SharedDataFact]
     public async Task K_and_the_approximate_index_are_honoured()
     {
         using var client = app.CreateClient();

@@ -26,14 +26,16 @@ internal static class SearchCommand
         var metric = CommonOptions.Metric();
         var index = new Option<string?>("--index") { Description = "Index spec to search with, e.g. Flat or \"E2Lsh(tables=8,projections=4,width=0.6)\" (default: the collection's)." };
         var json = CommonOptions.Json();
+        var crop = new Option<string?>("--crop") { Description = "Search with this region of the query only: x,y,width,height in pixels (after EXIF orientation)." };
         var filters = new FilterOptions();
         var command = new Command("search", "Find the images of a collection most similar to an image.")
         {
-            image, collection, model, k, metric, index, json,
+            image, collection, model, k, metric, index, json, crop,
         };
         foreach (var option in filters.All) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            ImageRegion? region = parse.GetValue(crop) is { } cropText ? ImageRegion.Parse(cropText, "--crop") : null;
             var options = filters.ApplyTo(new SearchOptions(parse.GetValue(k), CommonOptions.ParseMetric(parse.GetValue(metric)), parse.GetValue(index)), parse);
             string path = parse.GetValue(image)!;
             if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
@@ -49,7 +51,7 @@ internal static class SearchCommand
             {
                 throw new LookalikeException($"Query image '{path}' cannot be read: {e.Reason}", e);
             }
-            var response = await session.Searcher.SearchByImageAsync(new ImageInput(path, bytes), options, cancellationToken);
+            var response = await session.Searcher.SearchByImageAsync(new ImageInput(path, bytes) { Region = region }, options, cancellationToken);
             if (parse.GetValue(json)) PrintJson(context, path, response);
             else PrintTable(context, response);
             return 0;

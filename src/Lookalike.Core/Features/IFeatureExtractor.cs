@@ -19,7 +19,44 @@ public sealed record FeatureExtractorMetadata(
 /// <param name="Source">File path or upload name, used in messages.</param>
 /// <param name="Bytes">The encoded image (JPEG, PNG, GIF, BMP, WebP).</param>
 /// <param name="Tag">Caller state carried through to the result.</param>
-public sealed record ImageInput(string Source, ReadOnlyMemory<byte> Bytes, object? Tag = null);
+public sealed record ImageInput(string Source, ReadOnlyMemory<byte> Bytes, object? Tag = null)
+{
+    /// <summary>Only this part of the image is featurised ("search by a region"); the whole image when null.</summary>
+    public ImageRegion? Region { get; init; }
+}
+
+/// <summary>A rectangle of an image in its pixels after EXIF orientation: left, top, width, height.</summary>
+/// <param name="X">Left edge.</param>
+/// <param name="Y">Top edge.</param>
+/// <param name="Width">Width (≥ 1).</param>
+/// <param name="Height">Height (≥ 1).</param>
+public readonly record struct ImageRegion(int X, int Y, int Width, int Height)
+{
+    /// <summary>Reads "x,y,w,h" (whole non-negative numbers, w and h at least 1).</summary>
+    /// <exception cref="Errors.LookalikeException">when <paramref name="text"/> is not one.</exception>
+    public static ImageRegion Parse(string text, string name = "crop")
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[4];
+        if (parts.Length != 4 || parts.Where((p, i) => !int.TryParse(p, System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out values[i])).Any() || values[2] < 1 || values[3] < 1)
+        {
+            throw new Errors.LookalikeException($"{name} must be x,y,width,height in pixels, e.g. 10,20,200,150 (was '{IO.LineText.Short(text)}').");
+        }
+        return new ImageRegion(values[0], values[1], values[2], values[3]);
+    }
+
+    /// <summary>Throws unless the region lies inside an image of <paramref name="width"/>×<paramref name="height"/> pixels.</summary>
+    /// <exception cref="Errors.ImageDecodeException">when it does not (the image cannot be used as asked).</exception>
+    public void CheckInside(int width, int height, string source)
+    {
+        if ((long)X + Width > width || (long)Y + Height > height)
+            throw new Errors.ImageDecodeException(source, $"the region {this} does not fit inside the image ({width}×{height} pixels)");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{X},{Y},{Width},{Height}";
+}
 
 /// <summary>The outcome for one <see cref="ImageInput"/>: features, or the reason it was skipped.</summary>
 /// <param name="Input">The input this result belongs to.</param>

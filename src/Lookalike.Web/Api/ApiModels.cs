@@ -175,6 +175,9 @@ public sealed class SearchForm
 
     /// <summary>Drop results farther than this under the search's metric.</summary>
     public float? MaxDistance { get; set; }
+
+    /// <summary>Search with this region of the image only: "x,y,width,height" in its pixels (after EXIF orientation).</summary>
+    public string? Crop { get; set; }
 }
 
 /// <summary>The search fields of a request, as sent (checked by the server): from the query string or the upload form.</summary>

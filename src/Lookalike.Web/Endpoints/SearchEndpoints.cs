@@ -35,9 +35,24 @@ internal static class SearchEndpoints
         var clock = Stopwatch.StartNew();
         var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
         var options = SearchChoices.Parse(host, SearchQuery.FromForm(upload.Form));
-        float[] query = (await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes), cancellationToken)).Features!;
+        var region = RegionOf(upload.Form["crop"]);
+        float[] query = (await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes) { Region = region }, cancellationToken)).Features!;
         var response = await host.Collection.SearchAsync(query, options, cancellationToken);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
+    }
+
+    /// <summary>The <c>crop</c> field ("x,y,w,h"), or null when absent; a 400 when malformed.</summary>
+    private static ImageRegion? RegionOf(string? crop)
+    {
+        if (string.IsNullOrWhiteSpace(crop)) return null;
+        try
+        {
+            return ImageRegion.Parse(crop);
+        }
+        catch (Errors.LookalikeException e)
+        {
+            throw new RequestProblemException(StatusCodes.Status400BadRequest, "Bad crop", e.Message);
+        }
     }
 
     private static async Task<Ok<SearchResult>> ByIdAsync(long id, CollectionHost host, [AsParameters] SearchQuery query,

@@ -7,7 +7,8 @@
   const kInput = $('k-input'), indexSelect = $('index-select');
   const labelInput = $('label-input'), prefixInput = $('prefix-input'), similarityInput = $('similarity-input');
   const statusLine = $('status'), errorLine = $('error'), statsLine = $('stats'), results = $('results');
-  let lastQuery = null; // { file } or { id }
+  let lastQuery = null; // { file } or { id, fileName, width, height }
+  let region = null; // { x, y, w, h } in the query's own pixels, or null for the whole image
 
   // Rounds -0.00001 to 0 rather than showing "-0.0000".
   const fmt = (x, digits) => (Math.abs(x) < 0.5 * 10 ** -digits ? 0 : Number(x)).toFixed(digits);
@@ -64,26 +65,90 @@
     setTimeout(watchIndexing, running ? 2000 : 5000);
   }
 
-  async function searchWithFile(file) {
-    if (!file) return;
-    lastQuery = { file };
-    preview.src = URL.createObjectURL(file);
-    preview.alt = `Query image: ${file.name || 'pasted image'}`;
+  function showPreview(src, alt) {
+    preview.src = src;
+    preview.alt = alt;
     preview.hidden = false;
+    $('region-help').hidden = false;
+    $('clear-region').hidden = !region;
+    $('crop-box').hidden = !region;
+  }
+
+  // keepRegion: the same image searched again (other choices, or a region just drawn on it).
+  async function searchWithFile(file, keepRegion = false) {
+    if (!file) return;
+    const same = lastQuery && lastQuery.file === file;
+    if (!keepRegion) region = null;
+    if (same) showPreview(preview.src, preview.alt); else showPreview(URL.createObjectURL(file), `Query image: ${file.name || 'pasted image'}`);
+    lastQuery = { file };
     const form = new FormData();
     form.append('image', file, file.name || 'pasted.png');
     choices().forEach(([name, value]) => form.append(name, value));
-    await run(`search for ${file.name || 'the pasted image'}`, () => fetch('/api/search', { method: 'POST', body: form }));
+    const area = region ? `${region.x},${region.y},${region.w},${region.h}` : null;
+    if (area) form.append('crop', area);
+    await run(`search for ${file.name || 'the pasted image'}${area ? `, region ${area}` : ''}`, () => fetch('/api/search', { method: 'POST', body: form }));
   }
 
-  async function searchWithId(id, fileName) {
-    lastQuery = { id, fileName };
-    preview.src = `/api/images/${id}/thumbnail`;
-    preview.alt = `Query image: ${fileName}`;
-    preview.hidden = false;
+  async function searchWithId(id, fileName, width, height) {
+    region = null;
+    lastQuery = { id, fileName, width, height };
+    showPreview(`/api/images/${id}/thumbnail`, `Query image: ${fileName}`);
     const query = new URLSearchParams(choices());
     await run(`more like ${fileName}`, () => fetch(`/api/search/by-id/${id}?${query}`, { method: 'POST' }));
   }
+
+  // A region of a stored image is searched with its original file (the stored features are of the whole image).
+  async function searchRegionOfStored() {
+    const { id, fileName } = lastQuery;
+    const response = await fetch(`/api/images/${id}`);
+    if (!response.ok) { showError(`The original of ${fileName} could not be fetched (HTTP ${response.status}).`); return; }
+    const blob = await response.blob();
+    const file = new File([blob], fileName, { type: blob.type });
+    showPreview(URL.createObjectURL(file), `Query image: ${fileName}`);
+    lastQuery = { file };
+    await searchWithFile(file, true);
+  }
+
+  // Dragging a box on the preview: the box is kept as fractions of the shown image, the region in the image's own pixels.
+  let dragStart = null;
+  const fraction = e => {
+    const r = preview.getBoundingClientRect();
+    return { x: Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)), y: Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)) };
+  };
+  function drawBox(a, b) {
+    const box = $('crop-box');
+    box.style.left = `${Math.min(a.x, b.x) * 100}%`;
+    box.style.top = `${Math.min(a.y, b.y) * 100}%`;
+    box.style.width = `${Math.abs(a.x - b.x) * 100}%`;
+    box.style.height = `${Math.abs(a.y - b.y) * 100}%`;
+    box.hidden = false;
+  }
+  preview.addEventListener('pointerdown', e => {
+    e.preventDefault();
+    e.stopPropagation();
+    dragStart = fraction(e);
+    preview.setPointerCapture(e.pointerId);
+    drawBox(dragStart, dragStart);
+  });
+  preview.addEventListener('pointermove', e => { if (dragStart) drawBox(dragStart, fraction(e)); });
+  preview.addEventListener('pointerup', e => {
+    if (!dragStart || !lastQuery) return;
+    e.stopPropagation();
+    const a = dragStart, b = fraction(e);
+    dragStart = null;
+    const width = lastQuery.file ? preview.naturalWidth : lastQuery.width;
+    const height = lastQuery.file ? preview.naturalHeight : lastQuery.height;
+    const x = Math.round(Math.min(a.x, b.x) * width), y = Math.round(Math.min(a.y, b.y) * height);
+    const w = Math.min(width - x, Math.round(Math.abs(a.x - b.x) * width)), h = Math.min(height - y, Math.round(Math.abs(a.y - b.y) * height));
+    if (w < 4 || h < 4) { $('crop-box').hidden = !region; return; } // a click, not a box
+    region = { x, y, w, h };
+    if (lastQuery.file) searchWithFile(lastQuery.file, true); else searchRegionOfStored();
+  });
+  preview.addEventListener('click', e => e.stopPropagation());
+  $('clear-region').addEventListener('click', () => {
+    region = null;
+    if (lastQuery && lastQuery.file) searchWithFile(lastQuery.file, true);
+  });
 
   // Only the latest search may draw: an earlier one that answers late is dropped.
   let searches = 0;
@@ -142,7 +207,7 @@
     meta.querySelector('.score').textContent = `distance ${fmt(r.distance, 4)} · similarity ${fmt(r.similarity, 3)}`;
     meta.querySelector('.label').textContent = r.label ? `label: ${r.label}` : '';
     button.append(img, meta);
-    button.addEventListener('click', () => searchWithId(r.id, r.fileName));
+    button.addEventListener('click', () => searchWithId(r.id, r.fileName, r.width, r.height));
     item.append(button);
     return item;
   }
@@ -175,7 +240,7 @@
   });
   const rerun = () => {
     if (!lastQuery) return;
-    if (lastQuery.file) searchWithFile(lastQuery.file); else searchWithId(lastQuery.id, lastQuery.fileName);
+    if (lastQuery.file) searchWithFile(lastQuery.file, true); else searchWithId(lastQuery.id, lastQuery.fileName, lastQuery.width, lastQuery.height);
   };
   kInput.addEventListener('change', rerun);
   indexSelect.addEventListener('change', rerun);

@@ -29,9 +29,9 @@
     return img;
   }
 
-  function findSimilar(id, fileName) {
+  function findSimilar(id, fileName, width, height) {
     location.hash = '#search';
-    window.lookalike.searchWithId(id, fileName);
+    window.lookalike.searchWithId(id, fileName, width, height);
   }
 
   async function loadPage() {
@@ -68,7 +68,7 @@
     similar.className = 'find-similar';
     similar.textContent = 'Find similar';
     similar.setAttribute('aria-label', `Find images similar to ${image.fileName}`);
-    similar.addEventListener('click', () => findSimilar(image.id, image.fileName));
+    similar.addEventListener('click', () => findSimilar(image.id, image.fileName, image.width, image.height));
     actions.append(similar);
     if (uploadsAllowed) {
       const remove = document.createElement('button');
@@ -127,7 +127,7 @@
       meta.textContent = `${m.keeper ? 'keep' : 'similarity ' + m.similarity.toFixed(3)} · ${shortPath} · ${m.width}×${m.height} · ${m.bytes.toLocaleString()} bytes`;
       meta.title = m.path;
       button.append(thumbnail(m.thumbnailUrl, m.fileName), meta);
-      button.addEventListener('click', () => findSimilar(m.id, m.fileName));
+      button.addEventListener('click', () => findSimilar(m.id, m.fileName, m.width, m.height));
       item.append(button);
       list.append(item);
     });
