@@ -147,6 +147,23 @@ public sealed class BadInputTests : IDisposable
     }
 
     [SharedDataFact]
+    public async Task Eval_states_the_identical_files_of_its_folders_and_which_carry_another_label()
+    {
+        // Two each of airplane, automobile and bird; one bird copied under bird and one under "boat" (walked after bird).
+        string db = CopyCifar(_temp.Combine("db"), perClass: 2);
+        string bird = Directory.GetFiles(Path.Combine(db, "bird")).Order(StringComparer.Ordinal).First();
+        File.Copy(bird, Path.Combine(db, "bird", "again.jpg"));
+        Directory.CreateDirectory(Path.Combine(db, "boat"));
+        File.Copy(bird, Path.Combine(db, "boat", "copied-bird.jpg"));
+        string queries = CopyCifar(_temp.Combine("queries"), perClass: 1);
+        var eval = await CliRunner.RunAsync("eval", "--db", db, "--queries", queries, "--model", TestData.ModelPath, "--index", "Flat");
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        Assert.Contains("The database holds 2 file(s) byte-identical to another of its files (1 under another label); each is evaluated as its own image.", eval.Output);
+        Assert.Contains($"database: {Path.Combine(db, "boat", "copied-bird.jpg")} (boat) has the content of {bird} (bird)", eval.Error);
+        Assert.DoesNotContain("again.jpg", eval.Error);
+    }
+
+    [SharedDataFact]
     public async Task Eval_refuses_to_compare_features_of_two_models()
     {
         var otherModel = new ModelReference("other-net", new string('0', 64), "/models/other.onnx", 2048, "224x224 RGB");

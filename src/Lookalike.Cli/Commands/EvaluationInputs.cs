@@ -4,6 +4,7 @@ using Lookalike.Collections;
 using Lookalike.Errors;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Features;
+using Lookalike.IO;
 using Lookalike.Onnx;
 using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;
@@ -53,6 +54,8 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
         var db = await ConsoleProgress.RunAsync(context, "Database", p => features.Loader.LoadAsync(parse.GetValue(options.Database)!, p, cancellationToken));
         var qs = await ConsoleProgress.RunAsync(context, "Queries", p => features.Loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
         db.EnsureSameModel(qs);
+        ReportIdenticalFiles(context, "database", db);
+        ReportIdenticalFiles(context, "queries", qs);
         if (parse.GetValue(options.QueriesPerClass) is { } n) qs = qs.TakePerClass(n);
         if (qs.Labels.All(l => l is null)) throw new LookalikeException($"The queries '{qs.Source}' carry no labels; lay them out as class/image.");
         var head = parse.GetValue(options.Head) is { } headFile ? HeadFile.Load(headFile) : null;
@@ -78,6 +81,20 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
     }
 
     /// <summary>A dataset loader whose model is loaded only when an image folder needs featurising.</summary>
+    /// <summary>
+    /// One line when a folder holds byte-identical files (kept as separate rows: a query finds its copy at distance 0), and one
+    /// line on standard error for each copy filed under another label.
+    /// </summary>
+    private static void ReportIdenticalFiles(CliContext context, string role, LabeledVectors vectors)
+    {
+        if (vectors.IdenticalFiles.Count == 0) return;
+        var conflicting = vectors.IdenticalFiles.Where(m => m.LabelConflicts).ToList();
+        foreach (var copy in conflicting)
+            context.Error.WriteLine($"{role}: {LineText.Escape(copy.Path)} ({copy.Label}) has the content of {LineText.Escape(copy.KeptPath)} ({copy.KeptLabel})");
+        context.Console.Profile.Out.Writer.WriteLine($"The {role} holds {vectors.IdenticalFiles.Count} file(s) byte-identical to another of its files " +
+            $"({conflicting.Count} under another label); each is evaluated as its own image.");
+    }
+
     private sealed class LazyExtractor : IDisposable
     {
         private OnnxFeatureExtractor? _extractor;

@@ -11,6 +11,12 @@ public sealed record LabeledVectors(string Source, int Dimension, float[] Vector
     /// <summary>The model the vectors were extracted with, when known (a collection's, or the extractor's of an image folder).</summary>
     public Collections.ModelReference? Model { get; init; }
 
+    /// <summary>
+    /// Rows of an image folder whose file is byte-identical to an earlier row's (each stays a row, with its own folder's label),
+    /// with the file it copies: what an evaluation should state, since such a copy is found at distance 0.
+    /// </summary>
+    public IReadOnlyList<Indexing.MergedDuplicate> IdenticalFiles { get; init; } = [];
+
     /// <summary>Throws unless <paramref name="other"/> may be compared with these vectors: both of the same model where both are known.</summary>
     /// <exception cref="LookalikeException">when they come from different models.</exception>
     public void EnsureSameModel(LabeledVectors other)

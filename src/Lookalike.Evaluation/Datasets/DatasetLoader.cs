@@ -103,16 +103,21 @@ public sealed class DatasetLoader(Func<IFeatureExtractor> extractor, string cach
         var vectors = new List<float>(scanned.Images.Count * model.Dimension);
         var labels = new List<string?>();
         var names = new List<string>();
+        var firstOfHash = new Dictionary<string, (string Path, string? Label)>(StringComparer.Ordinal);
+        var identical = new List<MergedDuplicate>();
         foreach (string path in scanned.Images)
         {
             // A file that could not be used has no state (or its content is not stored): it is left out.
             if (await collection.GetFileStateAsync(path, cancellationToken) is not { } state) continue;
             if (await collection.FindByHashAsync(state.Sha256, cancellationToken) is not { } image) continue;
             vectors.AddRange((await collection.GetFeaturesAsync(image.Id, cancellationToken))!);
-            labels.Add(ImageFiles.LabelFromFolder(scanned.Root, path));
+            string? label = ImageFiles.LabelFromFolder(scanned.Root, path);
+            labels.Add(label);
             names.Add(path);
+            if (firstOfHash.TryGetValue(state.Sha256, out var first)) identical.Add(new MergedDuplicate(path, label, first.Path, first.Label));
+            else firstOfHash[state.Sha256] = (path, label);
         }
-        return new LabeledVectors(folder, model.Dimension, [.. vectors], [.. labels], [.. names]) { Model = model };
+        return new LabeledVectors(folder, model.Dimension, [.. vectors], [.. labels], [.. names]) { Model = model, IdenticalFiles = identical };
     }
 
     private static async Task<LabeledVectors> FromCollectionAsync(string source, ImageCollection collection, CancellationToken cancellationToken)
