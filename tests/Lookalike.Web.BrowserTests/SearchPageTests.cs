@@ -24,6 +24,7 @@ public sealed class SearchPageTests(LiveServerFixture server) : IClassFixture<Li
         await ExpectResultsAsync(page, "chelsea.png");
         await Assertions.Expect(page.Locator("#stats")).ToContainTextAsync("103 of 103 images visited");
         await Assertions.Expect(page.Locator("#query-preview")).ToHaveAttributeAsync("alt", "Query image: chelsea.png");
+        await Assertions.Expect(page.Locator("#seen")).ToContainTextAsync("What the model sees: Egyptian cat ");
 
         // 2. A synthetic drop of another photo.
         string coffee = Convert.ToBase64String(await File.ReadAllBytesAsync(TestData.Photo("coffee.png")));

@@ -52,6 +52,20 @@ public sealed class SearchApiTests(SearchAppFactory app)
     }
 
     [SharedDataFact]
+    public async Task The_model_sees_an_Egyptian_cat_in_the_photo_of_a_cat()
+    {
+        using var client = app.CreateClient();
+        var response = await client.PostAsync("/api/search/labels", Problems.Form(Chelsea, "chelsea.png"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = (await response.Content.ReadFromJsonAsync<SeenLabels>())!;
+        Assert.Equal(5, seen.Labels.Count);
+        Assert.Equal("Egyptian_cat", seen.Labels[0].Label);
+        Assert.True(seen.Labels.Zip(seen.Labels.Skip(1)).All(p => p.First.Probability >= p.Second.Probability));
+        await Problems.AssertProblemAsync(await client.PostAsync("/api/search/labels", Problems.Form("not an image"u8.ToArray(), "x.png")),
+            HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [SharedDataFact]
     public async Task K_and_the_approximate_index_are_honoured()
     {
         using var client = app.CreateClient();

@@ -137,6 +137,15 @@ public sealed record DuplicateGroupItem(string Kind, IReadOnlyList<DuplicateMemb
 public sealed record DuplicateMemberItem(long Id, string Path, string FileName, string? Label, int Width, int Height, long Bytes, float Similarity,
     bool Keeper, string ThumbnailUrl);
 
+/// <summary>What the model sees in an image: its classifier's most probable classes.</summary>
+/// <param name="Labels">Most probable first.</param>
+public sealed record SeenLabels(IReadOnlyList<SeenLabel> Labels);
+
+/// <summary>One class the classifier sees.</summary>
+/// <param name="Label">Class name.</param>
+/// <param name="Probability">Its probability.</param>
+public sealed record SeenLabel(string Label, float Probability);
+
 /// <summary>An image added through the API.</summary>
 /// <param name="Id">Its id.</param>
 /// <param name="Added">False when the same content was already in the collection.</param>

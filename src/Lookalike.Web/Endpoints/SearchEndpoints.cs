@@ -23,6 +23,14 @@ internal static class SearchEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapPost("/labels", LabelsAsync)
+            .WithName("ClassifyImage")
+            .WithSummary("What the model sees: the backbone's five most probable ImageNet classes of an uploaded image (or of its crop).")
+            .Accepts<SearchForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapPost("/by-id/{id:long}", ByIdAsync)
             .WithName("SearchById")
             .WithSummary("The k images most similar to an image of the collection.")
@@ -39,6 +47,16 @@ internal static class SearchEndpoints
         float[] query = (await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes) { Region = region }, cancellationToken)).Features!;
         var response = await host.Collection.SearchAsync(query, options, cancellationToken);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
+    }
+
+    private static async Task<Ok<SeenLabels>> LabelsAsync(HttpRequest request, CollectionHost host, CancellationToken cancellationToken)
+    {
+        var classifier = host.Classifier ?? throw new RequestProblemException(StatusCodes.Status404NotFound, "No classifier",
+            "This server's model has no classifier output with class names beside it (e.g. a fine-tuned head, or another backbone).");
+        var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
+        var image = new ImageInput(upload.FileName, upload.Bytes) { Region = RegionOf(upload.Form["crop"]) };
+        var guesses = await host.ClassifyAsync(classifier, image, 5, cancellationToken);
+        return TypedResults.Ok(new SeenLabels([.. guesses.Select(g => new SeenLabel(g.Label, g.Probability))]));
     }
 
     /// <summary>The <c>crop</c> field ("x,y,w,h"), or null when absent; a 400 when malformed.</summary>

@@ -120,6 +120,24 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The backbone's classifier, when it has one with class names (not after a fine-tuned head: its features are another space).</summary>
+    public IImageClassifier? Classifier => _session.Extractor is IImageClassifier { CanClassify: true } classifier ? classifier : null;
+
+    /// <summary>The most probable classes of an upload ("what the model sees"), at most as many at a time as extractions.</summary>
+    /// <exception cref="ImageDecodeException">when the image cannot be used.</exception>
+    public async Task<IReadOnlyList<ClassGuess>> ClassifyAsync(IImageClassifier classifier, ImageInput image, int top, CancellationToken cancellationToken)
+    {
+        await _extractions.WaitAsync(cancellationToken);
+        try
+        {
+            return await classifier.ClassifyAsync(image, top, cancellationToken);
+        }
+        finally
+        {
+            _extractions.Release();
+        }
+    }
+
     private static async IAsyncEnumerable<ImageInput> One(ImageInput image)
     {
         await Task.CompletedTask;

@@ -86,11 +86,34 @@
     choices().forEach(([name, value]) => form.append(name, value));
     const area = region ? `${region.x},${region.y},${region.w},${region.h}` : null;
     if (area) form.append('crop', area);
+    showSeen(file, area);
     await run(`search for ${file.name || 'the pasted image'}${area ? `, region ${area}` : ''}`, () => fetch('/api/search', { method: 'POST', body: form }));
+  }
+
+  // "What the model sees": the backbone's top ImageNet classes of the query (when the server's model has a classifier).
+  let seenFor = 0;
+  async function showSeen(file, area) {
+    const mine = ++seenFor;
+    const form = new FormData();
+    form.append('image', file, file.name || 'pasted.png');
+    if (area) form.append('crop', area);
+    try {
+      const response = await fetch('/api/search/labels', { method: 'POST', body: form });
+      if (mine !== seenFor) return;
+      if (!response.ok) { $('seen').hidden = true; return; }
+      const body = await response.json();
+      $('seen').textContent = 'What the model sees: ' +
+        body.labels.map(l => `${l.label.replaceAll('_', ' ')} ${Math.round(l.probability * 100)} %`).join(', ');
+      $('seen').hidden = false;
+    } catch (e) {
+      if (mine === seenFor) $('seen').hidden = true;
+    }
   }
 
   async function searchWithId(id, fileName, width, height) {
     region = null;
+    seenFor++;
+    $('seen').hidden = true;
     lastQuery = { id, fileName, width, height };
     showPreview(`/api/images/${id}/thumbnail`, `Query image: ${fileName}`);
     const query = new URLSearchParams(choices());
