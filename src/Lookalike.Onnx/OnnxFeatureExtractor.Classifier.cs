@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Lookalike.Features;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Lookalike.Onnx;
 
@@ -26,13 +25,7 @@ public sealed partial class OnnxFeatureExtractor : IImageClassifier
         {
             var tensor = new float[TensorLength];
             Prepare(image, tensor);
-            long[] shape = _options.Layout == TensorLayout.Nchw ? [1, 3, _options.Height, _options.Width] : [1, _options.Height, _options.Width, 3];
-            using var runOptions = new RunOptions();
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(), shape);
-            using var outputs = _session.Run(runOptions, [_options.InputName], [input], [ClassifierOutput]);
-            var probabilities = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-            GC.KeepAlive(runOptions);
-            GC.KeepAlive(input);
+            float[] probabilities = Run(tensor, 1, ClassifierOutput);
             var names = ClassNames!;
             return [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(Math.Max(1, top))
                 .Select(i => new ClassGuess(names[i], probabilities[i]))];

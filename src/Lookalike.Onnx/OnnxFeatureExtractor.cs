@@ -97,8 +97,8 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         return (image.OriginalWidth, image.OriginalHeight);
     }
 
-    /// <summary>Runs the network on <paramref name="count"/> preprocessed images; returns count×d features.</summary>
-    internal float[] Run(float[] batch, int count)
+    /// <summary>Runs the network on <paramref name="count"/> preprocessed images; returns count×d features (or another output's values).</summary>
+    internal float[] Run(float[] batch, int count, string? outputName = null)
     {
         long[] shape = _options.Layout == TensorLayout.Nchw
             ? [count, 3, _options.Height, _options.Width]
@@ -108,7 +108,7 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         using var runOptions = new RunOptions();
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
             batch.AsMemory(0, count * _preprocessor.TensorLength), shape);
-        using var outputs = _session.Run(runOptions, [_options.InputName], [input], [_options.OutputName]);
+        using var outputs = _session.Run(runOptions, [_options.InputName], [input], [outputName ?? _options.OutputName]);
         float[] features = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         GC.KeepAlive(runOptions);
         GC.KeepAlive(input);
