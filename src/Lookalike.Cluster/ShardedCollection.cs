@@ -40,7 +40,8 @@ public sealed class ShardedCollection(PostgresCollection records, IGrainFactory 
         CancellationToken cancellationToken = default)
     {
         IndexFilling.CheckQuery(query.Span, search, Model.Dimension, Location, Model.Id);
-        if (search.Parameters is not null)
+        // How many threads this process uses is its own affair; what shards would have to honour is not passed.
+        if (search.Parameters is { } parameters && (parameters.GetType() != typeof(SearchParameters) || parameters.Filter is not null))
             throw new LookalikeException("Search parameters (id filters, efSearch, probes, threads) are not passed to shards; search without them (image filters are applied).");
         var metric = search.Metric ?? records.DefaultMetric;
         string spec = search.IndexSpec ?? records.DefaultIndexSpec;

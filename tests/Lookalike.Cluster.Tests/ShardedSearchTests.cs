@@ -68,6 +68,16 @@ public sealed class ShardedSearchTests(ITestOutputHelper output)
             var expected = new List<List<long>>();
             for (int q = 0; q < Queries; q++) expected.Add(await TopAsync(single, q));
             for (int q = 0; q < Queries; q++) Assert.Equal(expected[q], await TopAsync(sharded, q));
+            // An image filter is applied by the coordinator to each shard's best k × 10, and says so; a thread count is local.
+            var byPrefix = new SearchOptions(10, IndexSpec: "Flat") { Filter = new ImageFilter { PathPrefix = "/1" } };
+            var filteredSingle = await single.SearchAsync(queries.AsSpan(0, D).ToArray(), byPrefix);
+            var filteredSharded = await sharded.SearchAsync(queries.AsSpan(0, D).ToArray(), byPrefix);
+            Assert.Equal(filteredSingle.Hits.Select(h => h.Image.Id), filteredSharded.Hits.Select(h => h.Image.Id));
+            Assert.All(filteredSharded.Hits, h => Assert.StartsWith("/1", h.Image.Path, StringComparison.Ordinal));
+            Assert.Contains("each shard's best 100", filteredSharded.FilterLimit);
+            var oneThread = await sharded.SearchAsync(queries.AsSpan(0, D).ToArray(),
+                new SearchOptions(10, IndexSpec: "Flat", Parameters: new SearchParameters { Threads = 1 }));
+            Assert.Equal(expected[0], oneThread.Hits.Select(h => h.Image.Id));
             var stats = (await sharded.SearchAsync(queries.AsSpan(0, D).ToArray(), new SearchOptions(10, IndexSpec: "Flat"))).Stats;
             Assert.Equal(N, stats.DistancesComputed);
             // The shards spread over the three silos (two each) once membership has settled.
