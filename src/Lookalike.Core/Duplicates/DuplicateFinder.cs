@@ -22,9 +22,9 @@ public static class DuplicateFinder
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var images = new Dictionary<long, ImageRecord>();
-        await foreach (var image in collection.ListAsync(cancellationToken).ConfigureAwait(false)) images[image.Id] = image;
-        var groups = await ExactGroupsAsync(collection, images, cancellationToken).ConfigureAwait(false);
+        var recorded = await RecordedFiles.ReadAsync(collection, cancellationToken).ConfigureAwait(false);
+        var images = recorded.Images;
+        var groups = ExactGroups(recorded);
         if (options.ExactOnly) return new DuplicateReport(groups, options, null, images.Count, default, clock.Elapsed);
         string spec = options.IndexSpec ?? collection.Info.ApproximateIndexSpec();
         var (components, stats) = await NeighbourComponentsAsync(collection, images, options, spec, progress, cancellationToken)
@@ -41,31 +41,19 @@ public static class DuplicateFinder
     /// Paths recorded with the content of a live image, where more than one of them still exists: the
     /// collection's own path of that content first (the copy it holds), then the rest by path.
     /// </summary>
-    private static async Task<List<DuplicateGroup>> ExactGroupsAsync(ImageCollection collection, Dictionary<long, ImageRecord> images,
-        CancellationToken cancellationToken)
+    private static List<DuplicateGroup> ExactGroups(RecordedFiles recorded)
     {
-        var imageOfHash = images.Values.ToDictionary(i => i.Sha256, StringComparer.Ordinal);
-        var pathsOfHash = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        await foreach (var (path, state) in collection.ListFileStatesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!imageOfHash.ContainsKey(state.Sha256)) continue;
-            if (!pathsOfHash.TryGetValue(state.Sha256, out var paths)) pathsOfHash[state.Sha256] = paths = new SortedSet<string>(StringComparer.Ordinal);
-            paths.Add(path);
-        }
         var groups = new List<DuplicateGroup>();
-        foreach (var (sha, paths) in pathsOfHash)
+        foreach (var image in recorded.Images.Values)
         {
-            var image = imageOfHash[sha];
-            var existing = paths.Where(p => p != image.Path && File.Exists(p)).ToList();
-            if (File.Exists(image.Path)) existing.Insert(0, image.Path);
-            if (existing.Count < 2) continue;
-            groups.Add(new DuplicateGroup(DuplicateKind.Exact, [.. existing.Select(p => MemberOf(image, p, 1f))]));
+            var existing = recorded.PathsOf(image.Id).Where(File.Exists).ToList();
+            if (existing.Count >= 2) groups.Add(new DuplicateGroup(DuplicateKind.Exact, [.. existing.Select(p => MemberOf(image, p, 1f))]));
         }
         return groups;
     }
 
     private static async Task<(IReadOnlyList<long[]> Components, SearchStats Stats)> NeighbourComponentsAsync(ImageCollection collection,
-        Dictionary<long, ImageRecord> images, DuplicateOptions options, string spec, IProgress<ProgressUpdate>? progress,
+        IReadOnlyDictionary<long, ImageRecord> images, DuplicateOptions options, string spec, IProgress<ProgressUpdate>? progress,
         CancellationToken cancellationToken)
     {
         var sets = new DisjointSets();

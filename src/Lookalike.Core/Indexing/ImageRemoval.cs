@@ -20,7 +20,7 @@ public static class ImageRemoval
     public static async Task<IReadOnlyList<RemovalTarget>> RemoveAsync(ImageCollection collection, IReadOnlyList<string> targets,
         CancellationToken cancellationToken = default)
     {
-        var known = await KnownPathsAsync(collection, cancellationToken).ConfigureAwait(false);
+        var known = await RecordedFiles.ReadAsync(collection, cancellationToken).ConfigureAwait(false);
         var resolved = new List<RemovalTarget>();
         foreach (string target in targets)
         {
@@ -44,11 +44,9 @@ public static class ImageRemoval
         CancellationToken cancellationToken = default)
     {
         string root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        var known = await KnownPathsAsync(collection, cancellationToken).ConfigureAwait(false);
-        var pathsOfHash = known.Where(p => p.Value.Sha256 is not null).ToLookup(p => p.Value.Sha256!, p => p.Key, StringComparer.Ordinal);
-        var missing = known.Values.Select(k => k.Image).OfType<ImageRecord>().DistinctBy(i => i.Id)
-            .Where(i => i.Path.StartsWith(root, StringComparison.Ordinal))
-            .Where(i => !File.Exists(i.Path) && !pathsOfHash[i.Sha256].Any(File.Exists))
+        var known = await RecordedFiles.ReadAsync(collection, cancellationToken).ConfigureAwait(false);
+        var missing = known.Images.Values
+            .Where(i => i.Path.StartsWith(root, StringComparison.Ordinal) && !known.PathsOf(i.Id).Any(File.Exists))
             .ToList();
         await DeleteAsync(collection, [.. missing.Select(i => i.Id)], cancellationToken).ConfigureAwait(false);
         return missing;
@@ -61,31 +59,13 @@ public static class ImageRemoval
         await collection.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every path the collection knows (an image's own path, and every file recorded with live content) and its image.</summary>
-    private static async Task<Dictionary<string, (string? Sha256, ImageRecord? Image)>> KnownPathsAsync(ImageCollection collection,
-        CancellationToken cancellationToken)
-    {
-        var known = new Dictionary<string, (string? Sha256, ImageRecord? Image)>(StringComparer.Ordinal);
-        var imageOfHash = new Dictionary<string, ImageRecord>(StringComparer.Ordinal);
-        await foreach (var image in collection.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            imageOfHash[image.Sha256] = image;
-            known[image.Path] = (image.Sha256, image);
-        }
-        await foreach (var (path, state) in collection.ListFileStatesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (imageOfHash.TryGetValue(state.Sha256, out var image)) known.TryAdd(path, (state.Sha256, image));
-        }
-        return known;
-    }
-
     private static async Task<IReadOnlyList<ImageRecord>> ResolveAsync(ImageCollection collection,
-        Dictionary<string, (string? Sha256, ImageRecord? Image)> known, string target, CancellationToken cancellationToken)
+        RecordedFiles known, string target, CancellationToken cancellationToken)
     {
         string full = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar);
-        if (known.TryGetValue(full, out var exact) && exact.Image is { } image) return [image];
+        if (known.ImageOfPath.TryGetValue(full, out var image)) return [image];
         string folder = full + Path.DirectorySeparatorChar;
-        var under = known.Where(k => k.Key.StartsWith(folder, StringComparison.Ordinal)).Select(k => k.Value.Image).OfType<ImageRecord>()
+        var under = known.ImageOfPath.Where(k => k.Key.StartsWith(folder, StringComparison.Ordinal)).Select(k => k.Value)
             .DistinctBy(i => i.Id).OrderBy(i => i.Id).ToList();
         if (under.Count > 0) return under;
         // Not a known path: an id, unless a file or folder of that name exists (a path is never taken for an id).

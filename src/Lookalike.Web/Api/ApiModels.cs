@@ -16,6 +16,14 @@ public sealed record SearchResult(IReadOnlyList<SearchResultItem> Results, Searc
             response.Elapsed.TotalMilliseconds, total.TotalMilliseconds, response.FilteredOut, response.BelowCutOff, response.FilterLimit));
 }
 
+/// <summary>Where an image and its thumbnail are served (the routes of <c>ImageEndpoints</c>).</summary>
+internal static class ImageUrls
+{
+    public static string Original(long id) => $"/api/images/{id}";
+
+    public static string Thumbnail(long id) => $"/api/images/{id}/thumbnail";
+}
+
 /// <summary>One similar image.</summary>
 /// <param name="Rank">1-based rank.</param>
 /// <param name="Id">The image's id in the collection.</param>
@@ -33,7 +41,7 @@ public sealed record SearchResultItem(int Rank, long Id, float Distance, float S
 {
     internal static SearchResultItem From(SearchHit hit) => new(hit.Rank, hit.Image.Id, hit.Distance, hit.Similarity, hit.Image.Path,
         System.IO.Path.GetFileName(hit.Image.Path), hit.Image.Label, hit.Image.Width, hit.Image.Height,
-        $"/api/images/{hit.Image.Id}", $"/api/images/{hit.Image.Id}/thumbnail");
+        ImageUrls.Original(hit.Image.Id), ImageUrls.Thumbnail(hit.Image.Id));
 }
 
 /// <summary>What a search cost.</summary>
@@ -101,7 +109,7 @@ public sealed record ImageItem(long Id, string Path, string FileName, string? La
     string ImageUrl, string ThumbnailUrl)
 {
     internal static ImageItem From(ImageRecord image) => new(image.Id, image.Path, System.IO.Path.GetFileName(image.Path), image.Label,
-        image.Width, image.Height, image.Bytes, image.AddedAt, $"/api/images/{image.Id}", $"/api/images/{image.Id}/thumbnail");
+        image.Width, image.Height, image.Bytes, image.AddedAt, ImageUrls.Original(image.Id), ImageUrls.Thumbnail(image.Id));
 }
 
 /// <summary>A label and how many images carry it.</summary>

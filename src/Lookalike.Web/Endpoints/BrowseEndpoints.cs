@@ -68,7 +68,7 @@ internal static class BrowseEndpoints
             [
                 .. report.Groups.Select(g => new DuplicateGroupItem(g.Kind == DuplicateKind.Exact ? "exact" : "near", [
                     .. g.Members.Select(m => new DuplicateMemberItem(m.ImageId, m.Path, Path.GetFileName(m.Path), m.Label, m.Width, m.Height, m.Bytes,
-                        m.Similarity, ReferenceEquals(m, g.Keeper), $"/api/images/{m.ImageId}/thumbnail")),
+                        m.Similarity, ReferenceEquals(m, g.Keeper), ImageUrls.Thumbnail(m.ImageId))),
                 ])),
             ]));
         }

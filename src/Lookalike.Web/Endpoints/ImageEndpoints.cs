@@ -78,7 +78,7 @@ internal static class ImageEndpoints
         string? label = UploadReader.LabelOf(upload.Form);
         var (id, added, path) = await host.AddUploadAsync(upload, label, cancellationToken);
         var body = new AddedImage(id, added, path);
-        return added ? TypedResults.Created($"/api/images/{id}", body) : TypedResults.Ok(body);
+        return added ? TypedResults.Created(ImageUrls.Original(id), body) : TypedResults.Ok(body);
     }
 
     private static async Task<ImageRecord> FindAsync(CollectionHost host, long id, CancellationToken cancellationToken) =>
