@@ -16,6 +16,7 @@ using SkiaSharp;
 //        ... -- commits WORK_DIR DIM SIZE...                    one commit of 1,000 rows into collections of each SIZE
 //        ... -- load-indexes COLLECTION SPEC...                 resident memory as each (saved) index of a collection is loaded
 //        ... -- duplicates [SHARED_DIR] [DISTINCT] [PLANTED]    near-duplicate pairs and groups vs threshold on planted copies (docs/duplicates.md)
+//        ... -- access COLLECTION [REQUESTS] [ROUNDS]            what API keys and rate limiting cost per request (docs/server.md)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["synthetic", string syntheticOut, string syntheticRows, string syntheticDim, ..])
 {
@@ -32,6 +33,12 @@ if (args is ["commits", string commitWork, string commitDim, .. var commitSizes]
 {
     Lookalike.Benchmarks.SeamsMeasurements.CommitCost(commitWork, int.Parse(commitDim, CultureInfo.InvariantCulture),
         [.. commitSizes.Select(s => int.Parse(s, CultureInfo.InvariantCulture))]);
+    return;
+}
+if (args is ["access", string accessCollection, ..])
+{
+    await Lookalike.Benchmarks.AccessCost.RunAsync(Path.GetFullPath(accessCollection), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
     return;
 }
 if (args is ["duplicates", ..])

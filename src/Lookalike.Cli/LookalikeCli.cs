@@ -35,6 +35,7 @@ public static class LookalikeCli
             EvalCommand.Create(context),
             ExportCommand.Create(context),
             ServeCommand.Create(context),
+            KeysCommand.Create(context),
             SweepCommand.Create(context),
             TuneCommand.Create(context),
             StatsCommand.Create(context),

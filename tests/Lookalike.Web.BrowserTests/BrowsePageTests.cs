@@ -58,6 +58,15 @@ public sealed class BrowsePageTests(PlantedServerFixture server) : IClassFixture
         await page.SelectOptionAsync("#browse-label", "cat");
         await Assertions.Expect(page.Locator("#browse-page")).ToHaveTextAsync("1–10 of 10");
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        // Reading needs no key on loopback, deleting does: the page asks for one, keeps it for the tab, and the delete goes through.
+        await page.Locator("#browse-grid .delete").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#key-form")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#key-reason")).ToContainTextAsync("needs an API key");
+        await page.FillAsync("#key-input", server.CreateKey(Access.ApiKeyScope.Write));
+        await page.ClickAsync("#key-form button");
+        await Assertions.Expect(page.Locator("#key-forget")).ToBeVisibleAsync();
+        await page.SelectOptionAsync("#browse-label", "cat");
+        await Assertions.Expect(page.Locator("#browse-page")).ToHaveTextAsync("1–10 of 10");
         await page.Locator("#browse-grid .delete").First.ClickAsync();
         await Assertions.Expect(page.Locator("#browse-page")).ToHaveTextAsync("1–9 of 9");
         await Assertions.Expect(page.Locator("#collection-summary")).ToContainTextAsync($"{Images - 1} images");

@@ -21,6 +21,10 @@ public class LiveServerFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>A new API key of <paramref name="scope"/> for the collection served.</summary>
+    public string CreateKey(Access.ApiKeyScope scope) =>
+        Access.ApiKeyStore.ForCollection(Collection, Onnx.Models.ModelLocator.DataDirectory).Create($"browser-{Guid.NewGuid():N}", scope).Token.ToString();
+
     /// <summary>Images to index besides the sample (written into the folder before it is indexed).</summary>
     protected virtual void AddImages(string imagesFolder)
     {
@@ -39,6 +43,8 @@ public class LiveServerFixture : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             $"--Lookalike:Collection={collection}",
             $"--Lookalike:ThumbnailFolder={_temp.Combine("thumbnails")}",
+            // One browser makes every request of the tests: no rate limit.
+            "--Lookalike:RateLimitBurst=0",
             .. ServerArguments,
         ]);
         await _app.StartAsync();

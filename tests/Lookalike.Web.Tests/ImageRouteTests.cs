@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Lookalike.Access;
 using Lookalike.Tests.Common;
 using Lookalike.Web.Api;
 using SkiaSharp;
@@ -40,7 +41,7 @@ public sealed class ImageRouteTests(SearchAppFactory app)
     [SharedDataFact]
     public async Task Uploads_are_refused_unless_allowed()
     {
-        using var client = app.CreateClient();
+        using var client = app.CreateClient().WithKey(app.Collection, ApiKeyScope.Write);
         await Problems.AssertProblemAsync(
             await client.PostAsync("/api/images", Problems.Form(File.ReadAllBytes(TestData.Photo("coffee.png")), "coffee.png")),
             HttpStatusCode.Forbidden);
@@ -56,7 +57,7 @@ public sealed class ImageRouteTests(SearchAppFactory app)
             b.UseSetting("Lookalike:Collection", copy);
             b.UseSetting("Lookalike:AllowUploadsToCollection", "true");
         });
-        using var client = writable.CreateClient();
+        using var client = writable.CreateClient().WithKey(copy, ApiKeyScope.Write);
         byte[] flipped = FlippedJpeg(TestData.Photo("chelsea.png"));
 
         var created = await client.PostAsync("/api/images", Problems.Form(flipped, "mirror-cat.jpg", ("label", "upload")));
@@ -92,7 +93,7 @@ public sealed class ImageRouteTests(SearchAppFactory app)
         return response.Headers.ETag!.Tag.Trim('"');
     }
 
-    private static byte[] FlippedJpeg(string path)
+    internal static byte[] FlippedJpeg(string path)
     {
         using var original = SKBitmap.Decode(path);
         using var surface = SKSurface.Create(new SKImageInfo(original.Width, original.Height));
@@ -103,7 +104,7 @@ public sealed class ImageRouteTests(SearchAppFactory app)
         return data.ToArray();
     }
 
-    private static void CopyFolder(string from, string to)
+    internal static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));

@@ -34,6 +34,8 @@ public sealed class SearchAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.UseSetting("Lookalike:Collection", Collection);
         builder.UseSetting("Lookalike:ThumbnailFolder", Thumbnails);
+        // The tests share one client address; the rate-limit tests set their own limits.
+        builder.UseSetting("Lookalike:RateLimitBurst", "0");
     }
 
     async Task IAsyncLifetime.DisposeAsync()

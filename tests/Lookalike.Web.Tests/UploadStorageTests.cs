@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Lookalike.Access;
 using Lookalike.Collections;
 using Lookalike.Tests.Common;
 using Lookalike.Web.Api;
@@ -31,7 +32,7 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
         byte[] photo = File.ReadAllBytes(TestData.Photo("coffee.png"));
         using (var server = Writable(collection))
         {
-            using var client = server.CreateClient();
+            using var client = server.CreateClient().WithKey(collection, ApiKeyScope.Write);
             for (int i = 0; i < 2; i++)
             {
                 string detail = await Problems.AssertProblemAsync(
@@ -53,7 +54,7 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
         byte[] rocket = File.ReadAllBytes(TestData.Photo("rocket.jpg"));
         using (var server = Writable(collection))
         {
-            using var client = server.CreateClient();
+            using var client = server.CreateClient().WithKey(collection, ApiKeyScope.Write);
             var first = (await (await client.PostAsync("/api/images", Problems.Form(coffee, "coffee.png"))).Content.ReadFromJsonAsync<AddedImage>())!;
             var second = (await (await client.PostAsync("/api/images", Problems.Form(rocket, "rocket.jpg"))).Content.ReadFromJsonAsync<AddedImage>())!;
             Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/images/{first.Id}")).StatusCode);
@@ -68,7 +69,7 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
             b.UseSetting("Lookalike:Collection", collection);
             b.UseSetting("Lookalike:Model", TestData.ModelPath);
         });
-        using var reader = readOnly.CreateClient();
+        using var reader = readOnly.CreateClient().WithKey(collection, ApiKeyScope.Write);
         await Problems.AssertProblemAsync(await reader.DeleteAsync("/api/images/1"), HttpStatusCode.Forbidden);
         Assert.Equal(1, (await reader.GetFromJsonAsync<CollectionSummary>("/api/collection"))!.Count);
     }
@@ -82,7 +83,7 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
         long id;
         using (var server = Writable(collection))
         {
-            using var client = server.CreateClient();
+            using var client = server.CreateClient().WithKey(collection, ApiKeyScope.Write);
             var added = await client.PostAsync("/api/images", Problems.Form(photo, "rocket.jpg", ("label", "rocket")));
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
             id = (await added.Content.ReadFromJsonAsync<AddedImage>())!.Id;
@@ -93,7 +94,7 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
         File.WriteAllText(notes, "the user's own file");
         using (var server = Writable(collection))
         {
-            using var client = server.CreateClient();
+            using var client = server.CreateClient().WithKey(collection, ApiKeyScope.Write);
             Assert.False(File.Exists(orphan));
             Assert.True(File.Exists(notes));
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/images/{id}")).StatusCode);
@@ -105,8 +106,9 @@ public sealed class UploadStorageTests(SearchAppFactory app) : IDisposable
     [InlineData(5, 2, "Too many labels")]
     public async Task Labels_are_bounded(int length, int count, string title)
     {
-        using var server = Writable(_temp.Combine($"labels-{length}-{count}"));
-        using var client = server.CreateClient();
+        string collection = _temp.Combine($"labels-{length}-{count}");
+        using var server = Writable(collection);
+        using var client = server.CreateClient().WithKey(collection, ApiKeyScope.Write);
         var fields = Enumerable.Range(0, count).Select(_ => ("label", new string('x', length))).ToArray();
         var response = await client.PostAsync("/api/images", Problems.Form(File.ReadAllBytes(TestData.Photo("coffee.png")), "c.png", fields));
         await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);

@@ -31,10 +31,13 @@ internal static class ServeCommand
         };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload.", DefaultValueFactory = _ => 20 };
         var maxPixels = CommonOptions.MaxPixels();
+        var network = ServeNetworkOptions.Create();
         var cluster = ClusterOptions.Create();
         var command = new Command("serve", "Serve the search page and the JSON API for a collection; with --cluster, also be a silo holding some of its shards.")
         {
-            collection, model, urls, approximate, uploads, maxUpload, maxPixels, cluster.Location, cluster.Shards, cluster.Address, cluster.SiloPort, cluster.GatewayPort,
+            collection, model, urls, approximate, uploads, maxUpload, maxPixels,
+            network.PublicRead, network.RateLimitBurst, network.RateLimitPerSecond, network.CorsOrigins, network.HttpsCertificate, network.HttpsKey,
+            network.TrustedProxies, cluster.Location, cluster.Shards, cluster.Address, cluster.SiloPort, cluster.GatewayPort,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +52,7 @@ internal static class ServeCommand
                 ["Lookalike:MaxUploadBytes"] = (parse.GetValue(maxUpload) * 1024L * 1024).ToString(CultureInfo.InvariantCulture),
                 ["Lookalike:MaxPixels"] = parse.GetValue(maxPixels).ToString(CultureInfo.InvariantCulture),
             };
+            network.AddSettings(parse, settings);
             // Uploads are decoded by this program started as a worker ('lookalike decode-worker').
             var worker = DecodeWorkerCommand.CommandLine();
             for (int i = 0; i < worker.Count; i++) settings[$"Lookalike:DecoderWorkerCommand:{i}"] = worker[i];
@@ -65,6 +69,7 @@ internal static class ServeCommand
                 context.Console.MarkupLine($"Silo {Markup.Escape(silo.Value.Endpoints.Address.ToString())}:{silo.Value.Endpoints.SiloPort} of a cluster of {silo.Value.Options.Shards} shards.");
             }
             foreach (string url in app.Urls) context.Console.MarkupLine($"Search page: [link]{Markup.Escape(url)}/[/]   (Ctrl+C stops the server)");
+            foreach (string line in app.AccessSummary()) context.Console.MarkupLine(Markup.Escape(line));
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

@@ -164,7 +164,8 @@ public sealed record AddedImage(long Id, bool Added, string Path);
 public sealed class SearchForm
 {
     /// <summary>The query image (JPEG, PNG, GIF, BMP or WebP).</summary>
-    public Microsoft.AspNetCore.Http.IFormFile? Image { get; set; }
+    [System.ComponentModel.DataAnnotations.Required]
+    public Microsoft.AspNetCore.Http.IFormFile Image { get; set; } = null!;
 
     /// <summary>Number of results, 1 to the server's maximum (default 10).</summary>
     public int? K { get; set; }

@@ -4,6 +4,7 @@ using Lookalike.Features;
 using Lookalike.IO;
 using Lookalike.Web.Api;
 using Lookalike.Web.Hosting;
+using Lookalike.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,16 +23,22 @@ internal static class ImageEndpoints
     {
         var group = app.MapGroup("/api/images").WithTags("Images");
         group.MapGet("/{id:long}", OriginalAsync).WithName("GetImage").WithSummary("The original image file.")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/jpeg", ImageFileReader.ServedTypes)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapGet("/{id:long}/thumbnail", ThumbnailAsync).WithName("GetThumbnail")
-            .WithSummary("A JPEG preview (made once, then cached).").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A JPEG preview (made once, then cached).")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/jpeg")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", AddAsync).WithName("AddImage")
+            .RequireAuthorization(AccessPolicies.Write)
+            .RequireRateLimiting(RateLimits.Policy)
             .WithSummary("Adds an uploaded image to the collection (only with --allow-uploads-to-collection).")
             .Accepts<SearchForm>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteImage")
+            .RequireAuthorization(AccessPolicies.Write)
             .WithSummary("Removes an image from the collection (only with --allow-uploads-to-collection); indexed files stay on disk.")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -77,6 +84,7 @@ internal static class ImageEndpoints
         var upload = await UploadReader.ReadAsync(request, host, cancellationToken);
         string? label = UploadReader.LabelOf(upload.Form);
         var (id, added, path) = await host.AddUploadAsync(upload, label, cancellationToken);
+        host.Metrics.Uploaded(added);
         var body = new AddedImage(id, added, path);
         return added ? TypedResults.Created(ImageUrls.Original(id), body) : TypedResults.Ok(body);
     }

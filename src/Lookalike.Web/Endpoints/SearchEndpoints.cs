@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lookalike.Features;
 using Lookalike.Web.Api;
 using Lookalike.Web.Hosting;
+using Lookalike.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ internal static class SearchEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/search").WithTags("Search");
+        var group = app.MapGroup("/api/search").WithTags("Search").RequireRateLimiting(RateLimits.Policy);
         group.MapPost("/", ByUploadAsync)
             .WithName("SearchByImage")
             .WithSummary("The k images most similar to an uploaded image.")
@@ -46,6 +47,7 @@ internal static class SearchEndpoints
         var region = RegionOf(upload.Form["crop"]);
         float[] query = (await host.ExtractAsync(new ImageInput(upload.FileName, upload.Bytes) { Region = region }, cancellationToken)).Features!;
         var response = await host.Collection.SearchAsync(query, options, cancellationToken);
+        host.Metrics.Searched(response);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }
 
@@ -79,6 +81,7 @@ internal static class SearchEndpoints
         var clock = Stopwatch.StartNew();
         var options = SearchChoices.Parse(host, query);
         var response = await host.Searcher.SearchByIdAsync(id, options, cancellationToken);
+        host.Metrics.Searched(response);
         return TypedResults.Ok(SearchResult.From(response, host.Collection.Count, clock.Elapsed));
     }
 }

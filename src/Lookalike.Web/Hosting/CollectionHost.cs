@@ -8,6 +8,7 @@ using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Imaging.Isolation;
 using Lookalike.Search;
 using Lookalike.Sessions;
+using Lookalike.Web.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,9 +26,10 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     private readonly IsolatedImageDecoder? _decoder;
     private readonly ILogger<CollectionHost> _logger;
 
-    public CollectionHost(IOptions<SearchServerOptions> options, LookalikeServices services, ILogger<CollectionHost> logger)
+    public CollectionHost(IOptions<SearchServerOptions> options, LookalikeServices services, ServerMetrics metrics, ILogger<CollectionHost> logger)
     {
         _logger = logger;
+        Metrics = metrics;
         Options = options.Value;
         string folder = Options.Collection is { Length: > 0 } given
             ? CollectionLocations.Normalize(given)
@@ -63,7 +65,14 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         ApproximateIndex = Options.ApproximateIndex ?? info.ApproximateIndexSpec();
         services.Indexes.Validate(info.Model.Dimension, ApproximateIndex, info.Metric);
         if (Options.AllowUploadsToCollection) RemoveOrphanUploads();
+        metrics.ObserveCollection(() => Collection.Count);
     }
+
+    /// <summary>What the server measures of itself.</summary>
+    public ServerMetrics Metrics { get; }
+
+    /// <summary>Whether the collection and both indexes are loaded (the warm-up has run).</summary>
+    public bool Ready { get; private set; }
 
     /// <summary>Takes in commits another process made to a collection this server opened read-only.</summary>
     /// <returns>Whether there was a new commit.</returns>
@@ -104,6 +113,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
     public async Task<FeatureResult> ExtractAsync(ImageInput image, CancellationToken cancellationToken)
     {
         await _extractions.WaitAsync(cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await foreach (var result in _session.Extractor.ExtractStreamAsync(One(image), cancellationToken))
@@ -116,6 +126,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         }
         finally
         {
+            Metrics.Extracted(clock.Elapsed);
             _extractions.Release();
         }
     }
@@ -161,6 +172,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
         foreach (string spec in new[] { ExactIndex, ApproximateIndex })
             await Collection.SearchAsync(probe, new SearchOptions(1, IndexSpec: spec), cancellationToken);
         if (_decoder?.Check() is { } problem) LogDecoderBroken(_logger, problem);
+        Ready = true;
     }
 
     [LoggerMessage(Level = LogLevel.Error,

@@ -15,6 +15,9 @@ namespace Lookalike.Web.Hosting;
 /// </summary>
 internal static class ImageFileReader
 {
+    /// <summary>The types an original may be served as besides <c>image/jpeg</c> (what <see cref="ContentTypeOf"/> can answer).</summary>
+    public static readonly string[] ServedTypes = ["image/png", "image/gif", "image/bmp", "image/webp", "application/octet-stream"];
+
     /// <summary>The MIME type of an encoded image, by its magic bytes (never by a file name).</summary>
     public static string ContentTypeOf(byte[] encoded)
     {

@@ -1,6 +1,9 @@
 using System.Reflection;
 using Lookalike.Sessions;
+using Lookalike.Web.Api;
 using Lookalike.Web.Endpoints;
+using Lookalike.Web.Observability;
+using Lookalike.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Lookalike.Web.Hosting;
 
@@ -71,8 +75,17 @@ public static class SearchServer
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<CollectionHealthCheck>("collection");
+        services.AddHttpContextAccessor();
+        services.AddOpenApi(ApiContract.Describe);
+        services.AddHealthChecks().AddCheck<CollectionHealthCheck>("collection", tags: [ReadyTag]);
+        services.AddLookalikeAccess();
+        services.AddLookalikeRateLimits();
+        services.AddLookalikeTransport();
+        services.AddSingleton<ServerMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authorization")
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddHttpLogging(logging =>
         {
             logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath |
@@ -85,27 +98,64 @@ public static class SearchServer
     /// <summary>The search page, the JSON API, OpenAPI and health endpoints, with logging and problem details.</summary>
     public static WebApplication MapLookalikeApi(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<IOptions<SearchServerOptions>>().Value;
+        ServerTransport.Validate(options);
+        if (options.TrustedProxies is { Length: > 0 }) app.UseForwardedHeaders();
         app.UseHttpLogging();
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseStatusCodePages();
         var page = new EmbeddedFileProvider(Assembly.GetExecutingAssembly(), "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+        app.UseRouting();
+        if (options.CorsOrigins is { Length: > 0 }) app.UseCors(ServerTransport.CorsPolicy);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
-        SearchEndpoints.Map(app);
-        ImageEndpoints.Map(app);
-        CollectionEndpoints.Map(app);
-        BrowseEndpoints.Map(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // Everything but the page, the contract and health needs a read key when the server is not open for reads.
+        var api = app.MapGroup("").RequireAuthorization(AccessPolicies.Read);
+        ((IEndpointConventionBuilder)api).Finally(ApiContract.DocumentRefusals);
+        SearchEndpoints.Map(api);
+        ImageEndpoints.Map(api);
+        CollectionEndpoints.Map(api);
+        BrowseEndpoints.Map(api);
+        api.MapPrometheusScrapingEndpoint("/metrics");
         return app;
+    }
+
+    private const string ReadyTag = "ready";
+
+    /// <summary>Who may do what on the started server, as lines for its operator (call after the server started: reads depend on its addresses).</summary>
+    public static IEnumerable<string> AccessSummary(this WebApplication app)
+    {
+        var access = app.Services.GetRequiredService<ServerAccess>();
+        var keys = app.Services.GetRequiredService<Access.ApiKeyStore>();
+        var options = app.Services.GetRequiredService<IOptions<SearchServerOptions>>().Value;
+        int valid = keys.List().Count(k => k.Valid);
+        yield return access.ReadNeedsKey
+            ? "Searching needs a key (the server listens beyond loopback; --public-read opens it)."
+            : "Searching needs no key" + (options.PublicRead == true ? " (--public-read)." : " (loopback addresses only).");
+        yield return $"Adding and removing images needs a write key; {valid} valid key(s) in {keys.Path}.";
+        if (valid == 0 && (access.ReadNeedsKey || options.AllowUploadsToCollection))
+            yield return $"No key exists yet: make one with 'lookalike keys create --scope write --collection {options.Collection}'.";
+        yield return options.RateLimitBurst > 0 && options.RateLimitPerSecond > 0
+            ? $"Rate limit: {options.RateLimitBurst} searches or uploads at once per client, {options.RateLimitPerSecond} more each second."
+            : "Rate limit: off.";
     }
 }
 
-/// <summary>Healthy while the collection answers; reports its size.</summary>
+/// <summary>Ready once the collection and its indexes are loaded (the warm-up ran); reports its size.</summary>
 internal sealed class CollectionHealthCheck(CollectionHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        return Task.FromResult(HealthCheckResult.Healthy($"{host.Collection.Count} images, model {host.Model.ModelId}"));
+        return Task.FromResult(host.Ready
+            ? HealthCheckResult.Healthy($"{host.Collection.Count} images, model {host.Model.ModelId}")
+            : HealthCheckResult.Unhealthy("The collection's indexes are still loading."));
     }
 }

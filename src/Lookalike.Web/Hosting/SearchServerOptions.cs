@@ -53,4 +53,28 @@ public sealed class SearchServerOptions
 
     /// <summary>Feature extractions run at once; more requests wait (each extraction already uses every core).</summary>
     public int MaxConcurrentExtractions { get; set; } = 2;
+
+    /// <summary>
+    /// Whether reading routes (search, images, collection) are open to anyone: null (default) decides by the addresses,
+    /// open on loopback only; true opens them everywhere (<c>--public-read</c>); false always asks for a key. Writes always need a write key.
+    /// </summary>
+    public bool? PublicRead { get; set; }
+
+    /// <summary>Requests to the costly routes (searches, classifying, uploads) one client may make at once; 0 turns the limit off.</summary>
+    public int RateLimitBurst { get; set; } = 30;
+
+    /// <summary>Requests to the costly routes one client regains each second.</summary>
+    public int RateLimitPerSecond { get; set; } = 5;
+
+    /// <summary>Origins (scheme://host[:port]) whose pages may call the API from a browser (CORS); none by default.</summary>
+    public string[]? CorsOrigins { get; set; }
+
+    /// <summary>TLS certificate: PEM (with <see cref="HttpsKey"/>, or holding its key) or PKCS#12; used by the https:// addresses.</summary>
+    public string? HttpsCertificate { get; set; }
+
+    /// <summary>PEM private key of <see cref="HttpsCertificate"/>.</summary>
+    public string? HttpsKey { get; set; }
+
+    /// <summary>Proxies (addresses or networks) whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed; none by default.</summary>
+    public string[]? TrustedProxies { get; set; }
 }

@@ -3,6 +3,7 @@
 // goes to the JSON API, and the top results come back as cards.
 (() => {
   const $ = id => document.getElementById(id);
+  const { apiFetch, showImage } = window.lookalikeAccess;
   const dropZone = $('drop-zone'), fileInput = $('file-input'), preview = $('query-preview');
   const kInput = $('k-input'), indexSelect = $('index-select');
   const labelInput = $('label-input'), prefixInput = $('prefix-input'), similarityInput = $('similarity-input');
@@ -15,7 +16,13 @@
 
   async function loadCollection() {
     try {
-      const response = await fetch('/api/collection');
+      const response = await apiFetch('/api/collection');
+      if (!response.ok) {
+        $('collection-summary').textContent = response.status === 401
+          ? 'The collection is shown once the server accepts a key.'
+          : `The collection could not be loaded (HTTP ${response.status}).`;
+        return;
+      }
       const c = await response.json();
       $('collection-summary').textContent =
         `${c.count.toLocaleString()} images · model ${c.model} · metric ${c.metric}`;
@@ -48,7 +55,7 @@
   async function watchIndexing() {
     let running = false;
     try {
-      const s = await (await fetch('/api/indexing')).json();
+      const s = await (await apiFetch('/api/indexing')).json();
       running = s.running;
       $('indexing').hidden = !running;
       if (running) {
@@ -66,7 +73,7 @@
   }
 
   function showPreview(src, alt) {
-    preview.src = src;
+    if (src.startsWith('/api/')) showImage(preview, src); else preview.src = src;
     preview.alt = alt;
     preview.hidden = false;
     $('region-help').hidden = false;
@@ -87,7 +94,7 @@
     const area = region ? `${region.x},${region.y},${region.w},${region.h}` : null;
     if (area) form.append('crop', area);
     showSeen(file, area);
-    await run(`search for ${file.name || 'the pasted image'}${area ? `, region ${area}` : ''}`, () => fetch('/api/search', { method: 'POST', body: form }));
+    await run(`search for ${file.name || 'the pasted image'}${area ? `, region ${area}` : ''}`, () => apiFetch('/api/search', { method: 'POST', body: form }));
   }
 
   // "What the model sees": the backbone's top ImageNet classes of the query (when the server's model has a classifier).
@@ -98,7 +105,7 @@
     form.append('image', file, file.name || 'pasted.png');
     if (area) form.append('crop', area);
     try {
-      const response = await fetch('/api/search/labels', { method: 'POST', body: form });
+      const response = await apiFetch('/api/search/labels', { method: 'POST', body: form });
       if (mine !== seenFor) return;
       if (!response.ok) { $('seen').hidden = true; return; }
       const body = await response.json();
@@ -117,13 +124,13 @@
     lastQuery = { id, fileName, width, height };
     showPreview(`/api/images/${id}/thumbnail`, `Query image: ${fileName}`);
     const query = new URLSearchParams(choices());
-    await run(`more like ${fileName}`, () => fetch(`/api/search/by-id/${id}?${query}`, { method: 'POST' }));
+    await run(`more like ${fileName}`, () => apiFetch(`/api/search/by-id/${id}?${query}`, { method: 'POST' }));
   }
 
   // A region of a stored image is searched with its original file (the stored features are of the whole image).
   async function searchRegionOfStored() {
     const { id, fileName } = lastQuery;
-    const response = await fetch(`/api/images/${id}`);
+    const response = await apiFetch(`/api/images/${id}`);
     if (!response.ok) { showError(`The original of ${fileName} could not be fetched (HTTP ${response.status}).`); return; }
     const blob = await response.blob();
     const file = new File([blob], fileName, { type: blob.type });
@@ -219,7 +226,7 @@
     button.title = 'Search for images like this one';
     button.setAttribute('aria-label', `Rank ${r.rank}: ${r.fileName}${r.label ? ', ' + r.label : ''}. Search for images like this one.`);
     const img = document.createElement('img');
-    img.src = r.thumbnailUrl;
+    showImage(img, r.thumbnailUrl);
     img.loading = 'lazy';
     img.alt = `${r.fileName}${r.label ? ' (' + r.label + ')' : ''}`;
     const meta = document.createElement('div');

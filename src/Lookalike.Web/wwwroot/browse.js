@@ -3,6 +3,7 @@
 // duplicates view (groups at a threshold chosen with a slider), and switching between the three views by the URL's #hash.
 (() => {
   const $ = id => document.getElementById(id);
+  const { apiFetch, showImage } = window.lookalikeAccess;
   const pageSize = 60;
   let offset = 0, uploadsAllowed = false, duplicatesShown = null;
 
@@ -23,7 +24,7 @@
 
   function thumbnail(url, alt) {
     const img = document.createElement('img');
-    img.src = url;
+    showImage(img, url);
     img.loading = 'lazy';
     img.alt = alt;
     return img;
@@ -39,7 +40,7 @@
     const query = new URLSearchParams({ offset, limit: pageSize });
     if (label) query.set('label', label);
     $('browse-error').hidden = true;
-    const response = await fetch(`/api/images?${query}`);
+    const response = await apiFetch(`/api/images?${query}`);
     const body = await response.json().catch(() => ({}));
     if (!response.ok) { problem($('browse-error'), body, response); return; }
     const select = $('browse-label');
@@ -85,7 +86,7 @@
 
   async function deleteImage(image) {
     if (!confirm(`Delete ${image.fileName} from the collection? (An indexed file stays on disk.)`)) return;
-    const response = await fetch(`/api/images/${image.id}`, { method: 'DELETE' });
+    const response = await apiFetch(`/api/images/${image.id}`, { method: 'DELETE' });
     if (!response.ok) { problem($('browse-error'), await response.json().catch(() => ({})), response); return; }
     window.lookalike.loadCollection();
     await loadPage();
@@ -96,7 +97,7 @@
     duplicatesShown = threshold;
     $('dup-error').hidden = true;
     $('dup-summary').textContent = `Looking for duplicates at similarity ≥ ${threshold}…`;
-    const response = await fetch(`/api/duplicates?threshold=${threshold}`);
+    const response = await apiFetch(`/api/duplicates?threshold=${threshold}`);
     const body = await response.json().catch(() => ({}));
     if (threshold !== $('dup-threshold').value) return; // the slider moved on
     if (!response.ok) { problem($('dup-error'), body, response); $('dup-summary').textContent = ''; return; }
@@ -141,6 +142,6 @@
   $('dup-threshold').addEventListener('input', () => { $('dup-threshold-value').textContent = Number($('dup-threshold').value).toFixed(2); });
   $('dup-threshold').addEventListener('change', loadDuplicates);
   window.addEventListener('hashchange', () => showView(location.hash.slice(1)));
-  fetch('/api/collection').then(r => r.json()).then(c => { uploadsAllowed = c.uploadsAllowed; }).catch(() => {})
+  apiFetch('/api/collection').then(r => r.json()).then(c => { uploadsAllowed = c.uploadsAllowed; }).catch(() => {})
     .finally(() => showView(location.hash.slice(1)));
 })();
