@@ -106,11 +106,16 @@ public sealed class PostgresCliTests(IndexedCifarFixture cifar) : IClassFixture<
         Assert.True(rest.ExitCode == 0, rest.Error);
         // A commit whose COMMIT reached the server before the kill may become visible only after the count above: the next
         // run then finds that one batch (at most 3 images) done as well, never fewer than were counted, and no half image.
-        var indexed = System.Text.RegularExpressions.Regex.Match(rest.Output, @"Indexed (\d+) new image\(s\) of 80");
+        // A kill that lands while a file is being decoded looks to the decode journal like that file crashing the decoder:
+        // the next run names it and skips it (until it changes), so at most one image may be left out, and only that way.
+        var indexed = System.Text.RegularExpressions.Regex.Match(rest.Output, @"Indexed (\d+) new image\(s\) of 80 .* (\d+) skipped as unreadable");
         Assert.True(indexed.Success, rest.Output);
-        Assert.InRange(80 - long.Parse(indexed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), before, before + 3);
+        long added = long.Parse(indexed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        long blamed = long.Parse(indexed.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(blamed, 0, 1);
+        Assert.InRange(80 - blamed - added, before, before + 3);
         var info = await CliRunner.RunAsync("info", "--collection", location, "--json");
-        Assert.Equal(80, JsonDocument.Parse(info.Output).RootElement.GetProperty("images").GetInt64());
+        Assert.Equal(80 - blamed, JsonDocument.Parse(info.Output).RootElement.GetProperty("images").GetInt64());
     }
 
     [PostgresFact]

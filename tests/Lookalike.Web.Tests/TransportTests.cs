@@ -27,6 +27,12 @@ public sealed class TransportTests(SearchAppFactory app)
         var missing = await Assert.ThrowsAnyAsync<Exception>(() => LiveServer.StartAsync($"https://127.0.0.1:{LiveServer.FreePort()}", true,
             Base($"Lookalike:HttpsCertificate={app.Temporary("none.crt")}")));
         Assert.Contains("none.crt", (missing as LookalikeException ?? missing.InnerException as LookalikeException ?? throw missing).Message);
+        // A certificate needs an https address, and an https address a certificate.
+        var unused = await Assert.ThrowsAsync<LookalikeException>(() => LiveServer.StartAsync("http://127.0.0.1:0", true,
+            Base($"Lookalike:HttpsCertificate={cert}", $"Lookalike:HttpsKey={key}")));
+        Assert.Contains("no https:// address", unused.Message);
+        var bare = await Assert.ThrowsAsync<LookalikeException>(() => LiveServer.StartAsync($"https://127.0.0.1:{LiveServer.FreePort()}", true, Base()));
+        Assert.Contains("--https-cert", bare.Message);
     }
 
     [SharedDataFact]

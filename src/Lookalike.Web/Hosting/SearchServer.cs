@@ -42,9 +42,17 @@ public static class SearchServer
         configure?.Invoke(builder);
         builder.Services.AddLookalikeSearch(builder.Configuration);
         var app = builder.Build();
-        if (warmUp) await app.WarmUpAsync(cancellationToken);
-        app.MapLookalikeApi();
-        return app;
+        try
+        {
+            app.MapLookalikeApi();
+            if (warmUp) await app.WarmUpAsync(cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Opens the collection and the model now (a bad setting fails here) and builds or loads the indexes, so the first query does not pay for it.</summary>
@@ -99,7 +107,7 @@ public static class SearchServer
     public static WebApplication MapLookalikeApi(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SearchServerOptions>>().Value;
-        ServerTransport.Validate(options);
+        ServerTransport.Validate(options, app.Configuration["urls"]);
         if (options.TrustedProxies is { Length: > 0 }) app.UseForwardedHeaders();
         app.UseHttpLogging();
         app.UseExceptionHandler();

@@ -51,10 +51,20 @@ internal static class ServerTransport
         return services;
     }
 
-    /// <summary>Checks the transport settings, so that a mistyped proxy address fails at start.</summary>
-    /// <exception cref="LookalikeException">for an address or network that cannot be read.</exception>
-    public static void Validate(SearchServerOptions options)
+    /// <summary>Checks the transport settings, so that a mistyped proxy address or a certificate without an https address fails at start.</summary>
+    /// <param name="options">The server's settings.</param>
+    /// <param name="urls">The addresses of <c>--urls</c>, when given that way.</param>
+    /// <exception cref="LookalikeException">for an address or network that cannot be read, or TLS settings that do not fit the addresses.</exception>
+    public static void Validate(SearchServerOptions options, string? urls)
     {
+        if (urls is not null)
+        {
+            bool https = urls.Contains("https://", StringComparison.OrdinalIgnoreCase);
+            if (options.HttpsCertificate is not null && !https)
+                throw new LookalikeException($"--https-cert is given but --urls ({urls}) has no https:// address to use it on.");
+            if (options.HttpsCertificate is null && https)
+                throw new LookalikeException($"--urls ({urls}) has an https:// address: give its certificate with --https-cert FILE [--https-key FILE].");
+        }
         foreach (string proxy in options.TrustedProxies ?? [])
         {
             bool ok = proxy.Contains('/', StringComparison.Ordinal) ? System.Net.IPNetwork.TryParse(proxy, out _) : IPAddress.TryParse(proxy, out _);
