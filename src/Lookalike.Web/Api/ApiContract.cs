@@ -66,7 +66,7 @@ internal static class ApiContract
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            var policies = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+            var policies = PoliciesOf(context.Description.ActionDescriptor.EndpointMetadata);
             if (policies.Count == 0) return Task.CompletedTask;
             bool readIsOpen = policies.SetEquals([AccessPolicies.Read]) &&
                 context.ApplicationServices.GetService<ServerAccess>() is { ReadNeedsKey: false };
@@ -86,11 +86,14 @@ internal static class ApiContract
     /// </summary>
     public static void DocumentRefusals(EndpointBuilder endpoint)
     {
-        var policies = endpoint.Metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+        var policies = PoliciesOf(endpoint.Metadata);
         string[] problem = ["application/problem+json"];
         if (policies.Count > 0) endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), problem));
         if (policies.Contains(AccessPolicies.Write)) endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ProblemDetails), problem));
         if (endpoint.Metadata.OfType<EnableRateLimitingAttribute>().Any())
             endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(ProblemDetails), problem));
     }
+
+    /// <summary>The access policies an endpoint's metadata names.</summary>
+    private static HashSet<string?> PoliciesOf(IEnumerable<object> metadata) => metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
 }

@@ -1,14 +1,14 @@
+using Lookalike.Web.Hosting;
 using Lookalike.Web.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Lookalike.Web.Security;
 
 /// <summary>Answers a refused key as problem details: 401 without a valid key, 403 for a read key on a write route.</summary>
-internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems, ServerMetrics metrics) : IAuthorizationMiddlewareResultHandler
+internal sealed class ProblemAuthorizationResultHandler(ServerMetrics metrics) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -19,33 +19,21 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
             await _default.HandleAsync(next, context, policy, authorizeResult);
             return;
         }
-        ProblemDetails problem;
         if (authorizeResult.Challenged)
         {
             // The handler keeps its result for the request: this does not check the key again.
             var failure = (await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName)).Failure;
             await context.ChallengeAsync(ApiKeyAuthenticationHandler.SchemeName);
             metrics.Rejected(failure is null ? "no_key" : "invalid_key");
-            problem = new ProblemDetails
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = failure is null ? "API key required" : "API key not valid",
-                Detail = failure?.Message ??
-                    $"This server needs an API key for this route: send 'Authorization: Bearer KEY' or '{ApiKeyAuthenticationHandler.HeaderName}: KEY' (lookalike keys create makes one).",
-            };
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status401Unauthorized,
+                failure is null ? "API key required" : "API key not valid",
+                failure?.Message ??
+                    $"This server needs an API key for this route: send 'Authorization: Bearer KEY' or '{ApiKeyAuthenticationHandler.HeaderName}: KEY' (lookalike keys create makes one).");
+            return;
         }
-        else
-        {
-            await context.ForbidAsync(ApiKeyAuthenticationHandler.SchemeName);
-            metrics.Rejected("forbidden");
-            problem = new ProblemDetails
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Key may not do this",
-                Detail = "This route changes the collection and needs a key of scope write (lookalike keys create --scope write).",
-            };
-        }
-        context.Response.StatusCode = problem.Status!.Value;
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        await context.ForbidAsync(ApiKeyAuthenticationHandler.SchemeName);
+        metrics.Rejected("forbidden");
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Key may not do this",
+            "This route changes the collection and needs a key of scope write (lookalike keys create --scope write).");
     }
 }

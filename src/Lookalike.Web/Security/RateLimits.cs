@@ -5,7 +5,6 @@ using Lookalike.Web.Hosting;
 using Lookalike.Web.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -47,18 +46,9 @@ internal static class RateLimits
                 int seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : 1;
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = $"This client may make {options.RateLimitBurst} such requests at once and {options.RateLimitPerSecond} more each second; try again in {seconds} s.",
-                    },
-                });
+                await ProblemResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"This client may make {options.RateLimitBurst} such requests at once and {options.RateLimitPerSecond} more each second; try again in {seconds} s.");
             };
         });
         return services;
