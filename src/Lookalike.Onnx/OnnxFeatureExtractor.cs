@@ -52,15 +52,31 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        if (options.Device.CudaId is { } cuda) AddCuda(sessionOptions, cuda);
         try
         {
-            return options.OptimizedModelFolder is { } folder
+            // Optimised graphs saved on the CPU hold CPU-only kernels, so a GPU session optimises afresh.
+            return options.OptimizedModelFolder is { } folder && !options.Device.IsCuda
                 ? new Models.OptimizedModelCache(folder).Open(options.ModelPath, sha256, sessionOptions)
                 : new InferenceSession(options.ModelPath, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
             throw new LookalikeException($"Model file '{options.ModelPath}' cannot be loaded by ONNX Runtime: {e.Message}", e);
+        }
+    }
+
+    private static void AddCuda(SessionOptions sessionOptions, int device)
+    {
+        try
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(device);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            throw new LookalikeException(
+                $"CUDA device {device} cannot be used: {e.Message.Trim()} This needs an NVIDIA driver, CUDA 12 and cuDNN 9, and Lookalike " +
+                "built with the GPU ONNX Runtime (dotnet build -p:LookalikeGpu=true); without them, leave --device at cpu.", e);
         }
     }
 

@@ -11,6 +11,14 @@ namespace Lookalike.Onnx;
 /// </summary>
 public sealed record OnnxFeatureExtractorOptions
 {
+    /// <summary>
+    /// Key of the ONNX metadata property in which models Lookalike writes say how they are fed (a
+    /// <see cref="ModelDescription"/> as JSON, without a hash), so that <c>--model PATH.onnx</c> needs no more.
+    /// </summary>
+    public const string FeedMetadataKey = "lookalike.feed";
+
+    private static readonly System.Text.Json.JsonSerializerOptions FeedJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>Name of the built-in profile for the Keras ImageNet ResNet50.</summary>
     public const string ResNet50KerasProfile = "resnet50-keras";
 
@@ -70,6 +78,9 @@ public sealed record OnnxFeatureExtractorOptions
     /// about the model's size once per model and CPU kind), or null to optimise at every start.
     /// </summary>
     public string? OptimizedModelFolder { get; init; } = Path.Combine(Models.ModelLocator.DataDirectory, "cache", "optimized-models");
+
+    /// <summary>Where the network runs (CUDA needs the build with the GPU ONNX Runtime, see the README).</summary>
+    public ExecutionDevice Device { get; init; }
 
     /// <summary>Image decoding limits.</summary>
     public ImageLoaderOptions Loader { get; init; } = new();
@@ -143,6 +154,41 @@ public sealed record OnnxFeatureExtractorOptions
         Mean = [.. description.Mean],
         Std = [.. description.Std],
     };
+
+    /// <summary>
+    /// Options for a model file: fed as its <see cref="FeedMetadataKey"/> metadata says, else as the Keras ResNet50
+    /// (the preprocessing of every model Lookalike wrote before the metadata existed); named after the file.
+    /// </summary>
+    /// <exception cref="LookalikeException">when the metadata is not a readable description.</exception>
+    public static OnnxFeatureExtractorOptions ForModel(string modelPath)
+    {
+        if (!Import.OnnxModelFile.ReadMetadata(modelPath).TryGetValue(FeedMetadataKey, out string? json))
+            return ResNet50Keras(modelPath) with { ModelId = Path.GetFileNameWithoutExtension(modelPath) };
+        try
+        {
+            var description = System.Text.Json.JsonSerializer.Deserialize<ModelDescription>(json, FeedJson)
+                ?? throw new LookalikeException($"Model '{modelPath}' has an empty {FeedMetadataKey} property.");
+            return FromDescription(modelPath, description);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new LookalikeException($"Model '{modelPath}' has a {FeedMetadataKey} property that is not a model description: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// These options on <paramref name="device"/>: a GPU gets batches of 64 (unless a batch size was chosen) and
+    /// a decoding thread per core, to keep it fed.
+    /// </summary>
+    public OnnxFeatureExtractorOptions OnDevice(ExecutionDevice device) => !device.IsCuda ? this with { Device = device } : this with
+    {
+        Device = device,
+        BatchSize = BatchSize == 1 ? 64 : BatchSize,
+        DecodeThreads = Math.Max(DecodeThreads, Environment.ProcessorCount),
+    };
+
+    /// <summary>These options as the value of the <see cref="FeedMetadataKey"/> property.</summary>
+    public string ToFeedMetadata() => System.Text.Json.JsonSerializer.Serialize(Describe("") with { HeadSha256 = null }, FeedJson);
 
     internal void Validate()
     {

@@ -18,8 +18,14 @@ public sealed record SessionRequest
     /// <summary>Read, write, or write and create.</summary>
     public CollectionAccess Access { get; init; } = CollectionAccess.Read;
 
-    /// <summary>A model file to use instead of the one the collection records (it must be the same model).</summary>
+    /// <summary>
+    /// A backbone name (<see cref="Backbones"/>) or model file to use instead of the one the collection records
+    /// (it must be the same model); a new collection records it.
+    /// </summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>Where the network runs.</summary>
+    public ExecutionDevice Device { get; init; }
 
     /// <summary>A head file for a new collection (an existing one keeps the head it records).</summary>
     public string? HeadPath { get; init; }
@@ -89,9 +95,9 @@ public sealed class LookalikeSession : IAsyncDisposable
 
     /// <summary>
     /// The extractor for a collection that records <paramref name="recorded"/> (null: none yet):
-    /// the model file asked for, else the recorded one, else the default location; fed as the
-    /// recorded description says (the Keras ResNet50 profile for collections made before descriptions
-    /// were recorded, and for new ones); followed by the recorded head, or the one asked for.
+    /// the model asked for (a backbone name or file), else the recorded one, else the default location; fed as the
+    /// recorded description says, else as the model file's own metadata says (the Keras ResNet50 profile for
+    /// files without it); followed by the recorded head, or the one asked for.
     /// </summary>
     public static IFeatureExtractor CreateExtractor(ModelReference? recorded, SessionRequest request)
     {
@@ -110,8 +116,8 @@ public sealed class LookalikeSession : IAsyncDisposable
         // Messages and manifests name the model by its own file, not by its preprocessing profile.
         var options = recorded?.Description is { } description
             ? OnnxFeatureExtractorOptions.FromDescription(modelPath, description)
-            : OnnxFeatureExtractorOptions.ResNet50Keras(modelPath) with { ModelId = Path.GetFileNameWithoutExtension(modelPath) };
-        var backbone = new OnnxFeatureExtractor(request.Tune is null ? options : request.Tune(options));
+            : OnnxFeatureExtractorOptions.ForModel(modelPath);
+        var backbone = new OnnxFeatureExtractor((request.Tune is null ? options : request.Tune(options)).OnDevice(request.Device));
         return FineTunedExtractor.Wrap(backbone, request.HeadPath ?? recorded?.Head);
     }
 

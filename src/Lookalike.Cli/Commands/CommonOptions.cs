@@ -15,8 +15,26 @@ internal static class CommonOptions
 
     public static Option<string?> Model() => new("--model", "-m")
     {
-        Description = "ONNX model file (default: the collection's model, $LOOKALIKE_MODEL, or <data dir>/models/resnet50.onnx).",
+        Description = $"Backbone ({Backbones.Names}: fetch it first with 'lookalike model fetch NAME') or ONNX model file " +
+            "(default: the collection's model, $LOOKALIKE_MODEL, or <data dir>/models/resnet50.onnx).",
     };
+
+    public static Option<string?> Device()
+    {
+        var option = new Option<string?>("--device") { Description = "Where the network runs: cpu (default), cuda or cuda:N (needs the GPU build, see the README)." };
+        option.Validators.Add(r =>
+        {
+            try
+            {
+                Onnx.ExecutionDevice.Parse(r.GetValueOrDefault<string?>());
+            }
+            catch (Errors.LookalikeException e)
+            {
+                r.AddError(e.Message);
+            }
+        });
+        return option;
+    }
 
     public static Option<string?> Metric()
     {

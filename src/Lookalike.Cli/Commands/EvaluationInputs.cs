@@ -41,16 +41,18 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
 
         public Option<string?> Model { get; } = CommonOptions.Model();
 
+        public Option<string?> Device { get; } = CommonOptions.Device();
+
         public Option<string?> Head { get; } = new("--head") { Description = "A head trained by 'lookalike train' (head.json): search with its fine-tuned features." };
 
-        public IEnumerable<Option> All() => [Database, Queries, Distractors, QueriesPerClass, Model, Head];
+        public IEnumerable<Option> All() => [Database, Queries, Distractors, QueriesPerClass, Model, Device, Head];
     }
 
     /// <summary>Loads what the options name; image folders are featurised once and cached.</summary>
     public static async Task<EvaluationInputs> LoadAsync(CliContext context, ParseResult parse, Options options,
         CancellationToken cancellationToken)
     {
-        using var features = new LazyExtractor(parse.GetValue(options.Model), context.Collections);
+        using var features = new LazyExtractor(parse.GetValue(options.Model), parse.GetValue(options.Device), context.Collections);
         var db = await ConsoleProgress.RunAsync(context, "Database", p => features.Loader.LoadAsync(parse.GetValue(options.Database)!, p, cancellationToken));
         var qs = await ConsoleProgress.RunAsync(context, "Queries", p => features.Loader.LoadAsync(parse.GetValue(options.Queries)!, p, cancellationToken));
         db.EnsureSameModel(qs);
@@ -73,14 +75,13 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
 
     /// <summary>Loads one set of vectors (no queries), for statistics, tuning or training; images altered by <paramref name="augmentation"/>.</summary>
     public static async Task<LabeledVectors> LoadAsync(CliContext context, string source, string? model, CancellationToken cancellationToken,
-        ImageAugmentation augmentation = ImageAugmentation.None)
+        ImageAugmentation augmentation = ImageAugmentation.None, string? device = null)
     {
-        using var features = new LazyExtractor(model, context.Collections, augmentation);
+        using var features = new LazyExtractor(model, device, context.Collections, augmentation);
         string stage = augmentation == ImageAugmentation.None ? "Vectors" : $"Vectors ({augmentation.ToString().ToLowerInvariant()})";
         return await ConsoleProgress.RunAsync(context, stage, p => features.Loader.LoadAsync(source, p, cancellationToken));
     }
 
-    /// <summary>A dataset loader whose model is loaded only when an image folder needs featurising.</summary>
     /// <summary>
     /// One line when a folder holds byte-identical files (kept as separate rows: a query finds its copy at distance 0), and one
     /// line on standard error for each copy filed under another label.
@@ -95,15 +96,16 @@ internal sealed record EvaluationInputs(LabeledVectors Database, LabeledVectors 
             $"({conflicting.Count} under another label); each is evaluated as its own image.");
     }
 
+    /// <summary>A dataset loader whose model is loaded only when an image folder needs featurising.</summary>
     private sealed class LazyExtractor : IDisposable
     {
         private OnnxFeatureExtractor? _extractor;
 
-        public LazyExtractor(string? model, ICollectionProvider collections, ImageAugmentation augmentation = ImageAugmentation.None) =>
-            Loader = new DatasetLoader(() => _extractor ??= new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ResNet50Keras(ModelLocator.Resolve(model)) with
+        public LazyExtractor(string? model, string? device, ICollectionProvider collections, ImageAugmentation augmentation = ImageAugmentation.None) =>
+            Loader = new DatasetLoader(() => _extractor ??= new OnnxFeatureExtractor((OnnxFeatureExtractorOptions.ForModel(ModelLocator.Resolve(model)) with
             {
                 Loader = new ImageLoaderOptions { Augmentation = augmentation },
-            }), Path.Combine(ModelLocator.DataDirectory, "cache"), collections);
+            }).OnDevice(ExecutionDevice.Parse(device))), Path.Combine(ModelLocator.DataDirectory, "cache"), collections);
 
         public DatasetLoader Loader { get; }
 

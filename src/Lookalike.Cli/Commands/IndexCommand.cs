@@ -20,6 +20,7 @@ internal static class IndexCommand
         var folder = new Argument<string>("folder") { Description = "Folder of images (searched recursively)." };
         var collection = CommonOptions.Collection();
         var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
         var labels = new Option<bool>("--labels-from-folders") { Description = "Use each image's parent folder name as its class label." };
         var metric = CommonOptions.Metric();
         metric.Description = "Default metric of a new collection: l2 or cosine (default: the model's preferred, cosine).";
@@ -44,7 +45,7 @@ internal static class IndexCommand
 
         var command = new Command("index", "Extract features of a folder's images and add them to a collection. Only new or changed files are processed.")
         {
-            folder, collection, model, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose, watch, removeMissing, rescanEvery, sampleFirst,
+            folder, collection, model, device, labels, metric, index, batch, threads, decoders, head, maxPixels, commitEvery, verbose, watch, removeMissing, rescanEvery, sampleFirst,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +70,7 @@ internal static class IndexCommand
                 Location = location,
                 Access = CollectionAccess.WriteOrCreate,
                 ModelPath = parse.GetValue(model),
+                Device = Onnx.ExecutionDevice.Parse(parse.GetValue(device)),
                 HeadPath = parse.GetValue(head),
                 Metric = CommonOptions.ParseMetric(parse.GetValue(metric)),
                 IndexSpec = specs.FirstOrDefault() ?? Flat.TypeName,

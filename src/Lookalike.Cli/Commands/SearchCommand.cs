@@ -22,6 +22,7 @@ internal static class SearchCommand
         var image = new Argument<string>("image") { Description = "Query image file." };
         var collection = CommonOptions.Collection();
         var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
         var k = CommonOptions.TopK("Number of results", "--top");
         var metric = CommonOptions.Metric();
         var index = new Option<string?>("--index") { Description = "Index spec to search with, e.g. Flat or \"E2Lsh(tables=8,projections=4,width=0.6)\" (default: the collection's)." };
@@ -30,7 +31,7 @@ internal static class SearchCommand
         var filters = new FilterOptions();
         var command = new Command("search", "Find the images of a collection most similar to an image.")
         {
-            image, collection, model, k, metric, index, json, crop,
+            image, collection, model, device, k, metric, index, json, crop,
         };
         foreach (var option in filters.All) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
@@ -41,7 +42,12 @@ internal static class SearchCommand
             if (!File.Exists(path)) throw new LookalikeException($"Query image '{path}' does not exist.");
             string collectionFolder = parse.GetValue(collection)!;
             await using var session = await LookalikeSession.OpenAsync(context.Services,
-                new SessionRequest { Location = collectionFolder, ModelPath = parse.GetValue(model) }, cancellationToken);
+                new SessionRequest
+                {
+                    Location = collectionFolder,
+                    ModelPath = parse.GetValue(model),
+                    Device = Onnx.ExecutionDevice.Parse(parse.GetValue(device)),
+                }, cancellationToken);
             byte[] bytes;
             try
             {

@@ -16,6 +16,7 @@ internal static class ServeCommand
     {
         var collection = CommonOptions.Collection();
         var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
         var urls = new Option<string>("--urls")
         {
             Description = "Addresses to listen on, separated by ';'.",
@@ -35,7 +36,7 @@ internal static class ServeCommand
         var cluster = ClusterOptions.Create();
         var command = new Command("serve", "Serve the search page and the JSON API for a collection; with --cluster, also be a silo holding some of its shards.")
         {
-            collection, model, urls, approximate, uploads, maxUpload, maxPixels,
+            collection, model, device, urls, approximate, uploads, maxUpload, maxPixels,
             network.PublicRead, network.RateLimitBurst, network.RateLimitPerSecond, network.CorsOrigins, network.HttpsCertificate, network.HttpsKey,
             network.TrustedProxies, cluster.Location, cluster.Shards, cluster.Address, cluster.SiloPort, cluster.GatewayPort,
         };
@@ -47,6 +48,7 @@ internal static class ServeCommand
                 ["urls"] = parse.GetValue(urls),
                 ["Lookalike:Collection"] = clusterLocation ?? CollectionLocations.Normalize(parse.GetValue(collection)!),
                 ["Lookalike:Model"] = parse.GetValue(model),
+                ["Lookalike:Device"] = parse.GetValue(device),
                 ["Lookalike:ApproximateIndex"] = parse.GetValue(approximate),
                 ["Lookalike:AllowUploadsToCollection"] = parse.GetValue(uploads) ? "true" : null,
                 ["Lookalike:MaxUploadBytes"] = (parse.GetValue(maxUpload) * 1024L * 1024).ToString(CultureInfo.InvariantCulture),

@@ -39,15 +39,17 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Folder for head.json, report.txt/json and the curves (PNG).", Required = true };
         var augment = new Option<string?>("--augment") { Description = "Also train on features of altered copies of the --db images: flip, crop or flip,crop (extracted once, cached)." };
         var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
         var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features, print a classification report, save the head for --head.")
         {
-            database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, augment,
+            database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, device, augment,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var train = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken);
+            var train = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken,
+                device: parse.GetValue(device));
             LabeledVectors valid;
-            if (parse.GetValue(validation) is { } v) valid = await EvaluationInputs.LoadAsync(context, v, parse.GetValue(model), cancellationToken);
+            if (parse.GetValue(validation) is { } v) valid = await EvaluationInputs.LoadAsync(context, v, parse.GetValue(model), cancellationToken, device: parse.GetValue(device));
             else (train, valid) = train.SplitStratified(0.1, parse.GetValue(seed));
             var augmentations = ImageAugmentations.ParseList(parse.GetValue(augment));
             if (augmentations.Count > 0 && (!Directory.Exists(parse.GetValue(database)) || Collections.EmbeddedCollection.Exists(parse.GetValue(database)!)))
@@ -56,7 +58,8 @@ internal static class TrainCommand
             foreach (var augmentation in augmentations)
             {
                 // Copies of validation images stay out of training.
-                var copies = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken, augmentation);
+                var copies = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken, augmentation,
+                    parse.GetValue(device));
                 var rows = Enumerable.Range(0, copies.Count).Where(i => kept.Contains(copies.Names[i])).ToList();
                 train = train.Concat(copies.Rows(rows, $"{copies.Source} ({augmentation})"), unlabel: false);
             }

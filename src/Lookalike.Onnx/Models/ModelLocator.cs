@@ -24,15 +24,21 @@ public static class ModelLocator
     /// <summary>The default models folder.</summary>
     public static string ModelsDirectory => Path.Combine(DataDirectory, "models");
 
-    /// <summary>Resolves the model path or explains how to get a model.</summary>
+    /// <summary>
+    /// Resolves <c>--model</c>: a backbone name (<see cref="Backbones"/>: its file in the models folder), a path to an
+    /// ONNX file, or nothing (<c>LOOKALIKE_MODEL</c>, else the models folder's ResNet50). Explains how to get a model
+    /// that is missing.
+    /// </summary>
     /// <exception cref="LookalikeException">when no model file can be found.</exception>
-    public static string Resolve(string? explicitPath)
+    public static string Resolve(string? modelOrPath)
     {
-        if (explicitPath is { Length: > 0 })
+        if (modelOrPath is { Length: > 0 })
         {
-            return File.Exists(explicitPath)
-                ? Path.GetFullPath(explicitPath)
-                : throw new LookalikeException($"Model file '{explicitPath}' does not exist.");
+            if (Backbones.Find(modelOrPath) is { } backbone && !File.Exists(modelOrPath)) return PathOf(backbone);
+            return File.Exists(modelOrPath)
+                ? Path.GetFullPath(modelOrPath)
+                : throw new LookalikeException(
+                    $"Model file '{modelOrPath}' does not exist; give the path of an ONNX file or one of the backbones {Backbones.Names}.");
         }
         if (Environment.GetEnvironmentVariable("LOOKALIKE_MODEL") is { Length: > 0 } fromEnvironment)
         {
@@ -44,6 +50,15 @@ public static class ModelLocator
         return File.Exists(standard)
             ? standard
             : throw new LookalikeException(
-                $"No model found: give --model PATH (an ONNX file), set LOOKALIKE_MODEL, or place {ResNet50FileName} in {ModelsDirectory}.");
+                $"No model found: run 'lookalike model fetch resnet50', give --model NAME|PATH ({Backbones.Names}, or an ONNX file), " +
+                $"or set LOOKALIKE_MODEL.");
+    }
+
+    private static string PathOf(Backbone backbone)
+    {
+        string path = backbone.PathIn(ModelsDirectory);
+        return File.Exists(path)
+            ? path
+            : throw new LookalikeException($"Backbone {backbone.Name} is not in {ModelsDirectory} yet; run 'lookalike model fetch {backbone.Name}'.");
     }
 }

@@ -51,6 +51,7 @@ internal sealed partial class CollectionHost : IAsyncDisposable
                 Location = folder,
                 Access = Options.AllowUploadsToCollection ? CollectionAccess.WriteOrCreate : CollectionAccess.Read,
                 ModelPath = Options.Model,
+                Device = Onnx.ExecutionDevice.Parse(Options.Device),
                 Tune = o => o with { Loader = LoaderOptions, Decoder = decoder },
             }).GetAwaiter().GetResult();
         }

@@ -15,6 +15,9 @@ public sealed class SearchServerOptions
     /// <summary>ONNX model file (default: the collection's model).</summary>
     public string? Model { get; set; }
 
+    /// <summary>Where the network runs: cpu, cuda or cuda:N.</summary>
+    public string? Device { get; set; }
+
     /// <summary>Index spec offered as the "approximate" choice (default: the collection's index, else an LSH setting for its metric).</summary>
     public string? ApproximateIndex { get; set; }
 
