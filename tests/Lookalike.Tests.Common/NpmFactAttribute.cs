@@ -13,6 +13,6 @@ public sealed class NpmFactAttribute : FactAttribute
         else if (!OnPath("npm")) Skip = "npm is not installed.";
     }
 
-    private static bool OnPath(string program) =>
+    internal static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
 }
