@@ -32,6 +32,7 @@ public static class LookalikeCli
             SearchCommand.Create(context),
             InfoCommand.Create(context),
             ModelCommand.Create(context),
+            BenchCommand.Create(context),
             EvalCommand.Create(context),
             ExportCommand.Create(context),
             ServeCommand.Create(context),

@@ -45,18 +45,21 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
     {
         using var sessionOptions = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = options.OptimizationLevel,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        foreach (var (key, value) in options.SessionSettings) sessionOptions.AddSessionConfigEntry(key, value);
         if (options.Device.CudaId is { } cuda) AddCuda(sessionOptions, cuda);
         try
         {
-            // Optimised graphs saved on the CPU hold CPU-only kernels, so a GPU session optimises afresh.
-            return options.OptimizedModelFolder is { } folder && !options.Device.IsCuda
+            // Optimised graphs saved on the CPU hold CPU-only kernels, so a GPU session optimises afresh; so does one
+            // whose settings may change the optimised graph.
+            bool cacheable = !options.Device.IsCuda && options.SessionSettings.Count == 0 && options.OptimizationLevel == GraphOptimizationLevel.ORT_ENABLE_ALL;
+            return options.OptimizedModelFolder is { } folder && cacheable
                 ? new Models.OptimizedModelCache(folder).Open(options.ModelPath, sha256, sessionOptions)
                 : new InferenceSession(options.ModelPath, sessionOptions);
         }
@@ -129,6 +132,32 @@ public sealed partial class OnnxFeatureExtractor : IFeatureExtractor
         GC.KeepAlive(runOptions);
         GC.KeepAlive(input);
         return features;
+    }
+
+    /// <summary>
+    /// Images per second of the network alone: decodes <paramref name="images"/> once, then runs them
+    /// <paramref name="passes"/> times in batches of <see cref="OnnxFeatureExtractorOptions.BatchSize"/> (after one warm-up batch).
+    /// </summary>
+    public double MeasureInference(IReadOnlyList<ImageInput> images, int passes = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(images.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(passes, 1);
+        float[] tensors = new float[images.Count * TensorLength];
+        for (int i = 0; i < images.Count; i++) Prepare(images[i], tensors.AsSpan(i * TensorLength, TensorLength));
+        int batch = Math.Min(_options.BatchSize, images.Count);
+        float[] buffer = new float[batch * TensorLength];
+        void RunFrom(int first, int count)
+        {
+            tensors.AsSpan(first * TensorLength, count * TensorLength).CopyTo(buffer);
+            Run(buffer, count);
+        }
+        RunFrom(0, batch);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int pass = 0; pass < passes; pass++)
+        {
+            for (int first = 0; first < images.Count; first += batch) RunFrom(first, Math.Min(batch, images.Count - first));
+        }
+        return images.Count * (double)passes / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Floats of one preprocessed image in the input tensor.</summary>

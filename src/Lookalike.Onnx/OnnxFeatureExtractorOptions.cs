@@ -79,6 +79,15 @@ public sealed record OnnxFeatureExtractorOptions
     /// </summary>
     public string? OptimizedModelFolder { get; init; } = Path.Combine(Models.ModelLocator.DataDirectory, "cache", "optimized-models");
 
+    /// <summary>
+    /// More ONNX Runtime session settings (<c>AddSessionConfigEntry</c>), e.g. <c>session.disable_quant_qdq</c>; with any,
+    /// the optimised graph is not cached (it may depend on them).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SessionSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How far ONNX Runtime optimises the graph.</summary>
+    public Microsoft.ML.OnnxRuntime.GraphOptimizationLevel OptimizationLevel { get; init; } = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL;
+
     /// <summary>Where the network runs (CUDA needs the build with the GPU ONNX Runtime, see the README).</summary>
     public ExecutionDevice Device { get; init; }
 

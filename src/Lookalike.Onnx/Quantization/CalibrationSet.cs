@@ -16,30 +16,14 @@ public static class CalibrationSet
 
     /// <summary>
     /// The default set: a fixed sample of <see cref="DefaultSize"/> CIFAR-10 training images plus the photos of the
-    /// shared data folder (<c>LOOKALIKE_SHARED</c>, or a <c>shared</c> folder beside the working directory or
-    /// the program, or above them), with a description; null when there is no such folder.
+    /// shared data folder (<see cref="IO.SharedDataFolder"/>), with a description; null when there is none.
     /// </summary>
     public static (IReadOnlyList<string> Images, string Source)? Default()
     {
-        if (FindShared() is not { } shared) return null;
+        if (IO.SharedDataFolder.Find() is not { } shared) return null;
         string cifar = Path.Combine(shared, "datasets", "cifar10", "train");
         string photos = Path.Combine(shared, "images");
         var images = FromFolder(cifar).Concat(Directory.Exists(photos) ? ImageFiles.Scan(photos, allowEmpty: true).Images : []).ToList();
         return (images, $"{cifar} (an even sample of {DefaultSize}) and {photos}");
-    }
-
-    private static string? FindShared()
-    {
-        static bool Holds(string folder) => Directory.Exists(Path.Combine(folder, "datasets", "cifar10", "train"));
-        if (Environment.GetEnvironmentVariable("LOOKALIKE_SHARED") is { Length: > 0 } named) return Holds(named) ? Path.GetFullPath(named) : null;
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            {
-                string candidate = Path.Combine(folder.FullName, "shared");
-                if (Holds(candidate)) return candidate;
-            }
-        }
-        return null;
     }
 }

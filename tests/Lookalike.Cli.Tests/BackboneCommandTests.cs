@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Lookalike.Tests.Common;
+
+namespace Lookalike.Cli.Tests;
+
+/// <summary><c>model quantize</c>, <c>--device</c> and <c>bench backbones</c> from the command line.</summary>
+public sealed class BackboneCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    [SharedDataFact]
+    public async Task Quantize_refuses_too_few_images_a_missing_folder_and_its_own_input_as_output()
+    {
+        var few = await CliRunner.RunAsync("model", "quantize", "--model", TestData.ModelPath, "--calibrate", TestData.Cifar10Train,
+            "--images", "50", "--out", _temp.Combine("int8.onnx"));
+        Assert.Equal(2, few.ExitCode);
+        Assert.Contains("--images must be at least 200", few.Error, StringComparison.Ordinal);
+        var missing = await CliRunner.RunAsync("model", "quantize", "--model", TestData.ModelPath, "--calibrate", _temp.Combine("none"),
+            "--out", _temp.Combine("int8.onnx"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
+        var self = await CliRunner.RunAsync("model", "quantize", "--model", TestData.ModelPath, "--calibrate", TestData.Cifar10Train,
+            "--out", TestData.ModelPath);
+        Assert.Equal(1, self.ExitCode);
+        Assert.Contains("must not be the model", self.Error, StringComparison.Ordinal);
+        var other = await CliRunner.RunAsync("model", "fetch", "resnet18", "--calibrate", TestData.Cifar10Train, "--out", _temp.Combine("models"));
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("--calibrate is for resnet50-int8", other.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("int8.onnx")));
+    }
+
+    [SharedDataFact]
+    public async Task An_unknown_device_is_a_usage_error_and_cuda_without_the_gpu_build_says_what_it_needs()
+    {
+        var unknown = await CliRunner.RunAsync("search", TestData.Photo("chelsea.png"), "--collection", _temp.Combine("c"), "--device", "gpu");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("cpu, cuda or cuda:N", unknown.Error, StringComparison.Ordinal);
+        var cuda = await CliRunner.RunAsync("index", TestData.Photo("chelsea.png").Replace("chelsea.png", "", StringComparison.Ordinal),
+            "--collection", _temp.Combine("c"), "--model", TestData.ModelPath, "--device", "cuda:1");
+        Assert.Equal(1, cuda.ExitCode);
+        Assert.Contains("CUDA device 1 cannot be used", cuda.Error, StringComparison.Ordinal);
+    }
+
+    [SharedDataFact]
+    public async Task Bench_backbones_prints_one_row_per_model_with_quality_per_dataset_and_writes_json()
+    {
+        string json = _temp.Combine("bench.json");
+        var result = await CliRunner.RunAsync("bench", "backbones", "--model", TestData.ModelPath, "--model", TestData.ModelPath,
+            "--db-per-class", "3", "--queries-per-class", "1", "--fashion-db-per-class", "3", "--fashion-queries-per-class", "1",
+            "--settings-model", TestData.ModelPath, "--json", json);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("| backbone | dim | bytes/vector |", result.Output, StringComparison.Ordinal);
+        Assert.Contains("QDQ fusion off", result.Output, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(File.ReadAllBytes(json));
+        var rows = report.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        foreach (var row in rows)
+        {
+            Assert.Equal(2048, row.GetProperty("dimension").GetInt32());
+            Assert.Equal(8192, row.GetProperty("bytesPerVector").GetInt32());
+            Assert.True(row.GetProperty("inferenceImagesPerSecond").GetDouble() > 0);
+            var quality = row.GetProperty("quality").EnumerateArray().ToList();
+            Assert.Equal(["CIFAR-10", "Fashion-MNIST"], quality.Select(q => q.GetProperty("dataset").GetString()));
+            Assert.All(quality, q => Assert.InRange(q.GetProperty("mapAt10").GetDouble(), 0, 1));
+            Assert.Equal(30, quality[0].GetProperty("database").GetInt32());
+            Assert.Equal(10, quality[0].GetProperty("queries").GetInt32());
+        }
+        // The same model twice gives the same features, hence the same quality.
+        Assert.Equal(rows[0].GetProperty("quality")[0].GetProperty("mapAt10").GetDouble(), rows[1].GetProperty("quality")[0].GetProperty("mapAt10").GetDouble());
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
