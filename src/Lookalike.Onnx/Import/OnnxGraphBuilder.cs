@@ -91,6 +91,13 @@ internal sealed class OnnxGraphBuilder
             tensor.Int64Data.AddRange(values);
             graph.Initializer.Add(tensor);
         }
+        return Model(graph, docString, [new OnnxProto.OperatorSetIdProto { Domain = "", Version = Opset }], metadata);
+    }
+
+    /// <summary>A model of <paramref name="graph"/> that names Lookalike as its producer (IR version 7).</summary>
+    public static OnnxProto.ModelProto Model(OnnxProto.GraphProto graph, string docString, IEnumerable<OnnxProto.OperatorSetIdProto> opsets,
+        IEnumerable<KeyValuePair<string, string>> metadata)
+    {
         var model = new OnnxProto.ModelProto
         {
             IrVersion = 7,
@@ -99,7 +106,7 @@ internal sealed class OnnxGraphBuilder
             DocString = docString,
             Graph = graph,
         };
-        model.OpsetImport.Add(new OnnxProto.OperatorSetIdProto { Domain = "", Version = Opset });
+        model.OpsetImport.AddRange(opsets);
         foreach (var (key, value) in metadata) model.MetadataProps.Add(new OnnxProto.StringStringEntryProto { Key = key, Value = value });
         return model;
     }

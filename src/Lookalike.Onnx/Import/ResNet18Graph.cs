@@ -36,16 +36,6 @@ internal static class ResNet18Graph
         flatten.Attribute.Add(OnnxGraphBuilder.Int("axis", 1));
         graph.Node.Add(flatten);
 
-        var model = new OnnxProto.ModelProto
-        {
-            IrVersion = 7,
-            ProducerName = "lookalike",
-            ProducerVersion = typeof(ResNet18Graph).Assembly.GetName().Version?.ToString() ?? "0",
-            DocString = source,
-            Graph = graph,
-        };
-        model.OpsetImport.AddRange(network.OpsetImport);
-        model.MetadataProps.Add(new OnnxProto.StringStringEntryProto { Key = "source", Value = source });
-        return model;
+        return OnnxGraphBuilder.Model(graph, source, network.OpsetImport, [new KeyValuePair<string, string>("source", source)]);
     }
 }
