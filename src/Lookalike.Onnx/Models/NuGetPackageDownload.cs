@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Lookalike.Errors;
-using Lookalike.IO;
 
 namespace Lookalike.Onnx.Models;
 
@@ -16,21 +15,16 @@ internal static class NuGetPackageDownload
     /// <exception cref="LookalikeException">when the SDK is missing, the restore fails, or the hash is wrong.</exception>
     public static async Task<string> GetAsync(string id, string version, string sha256, string cacheDirectory, CancellationToken cancellationToken)
     {
-        string packages = Path.Combine(cacheDirectory, "nuget");
-        string nupkg = Path.Combine(packages, id.ToLowerInvariant(), version, $"{id.ToLowerInvariant()}.{version}.nupkg");
-        if (!File.Exists(nupkg)) await RestoreAsync(id, version, packages, cancellationToken);
+        string nupkg = PathIn(cacheDirectory, id, version);
+        if (!File.Exists(nupkg)) await RestoreAsync(id, version, Path.Combine(cacheDirectory, "nuget"), cancellationToken);
         if (!File.Exists(nupkg)) throw new LookalikeException($"The restore of {id} {version} finished but left no {nupkg}.");
-        Verify(nupkg, sha256, $"{id} {version}");
+        PackageFile.Verify(nupkg, sha256, $"{id} {version}", deleteWhenWrong: true);
         return nupkg;
     }
 
-    /// <summary>Throws unless <paramref name="file"/> has <paramref name="sha256"/>.</summary>
-    public static void Verify(string file, string sha256, string what)
-    {
-        string actual = FileHash.Sha256Of(file);
-        if (actual != sha256)
-            throw new LookalikeException($"'{file}' has sha256 {actual}, but {what} has {sha256}: the file is corrupt or another package. Nothing was written.");
-    }
+    /// <summary>Where <see cref="GetAsync"/> keeps the .nupkg of <paramref name="id"/> <paramref name="version"/>.</summary>
+    public static string PathIn(string cacheDirectory, string id, string version) =>
+        Path.Combine(cacheDirectory, "nuget", id.ToLowerInvariant(), version, $"{id.ToLowerInvariant()}.{version}.nupkg");
 
     private static async Task RestoreAsync(string id, string version, string packages, CancellationToken cancellationToken)
     {

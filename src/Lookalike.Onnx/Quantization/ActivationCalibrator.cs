@@ -17,6 +17,7 @@ internal static class ActivationCalibrator
 {
     private const int Bins = 4096;
 
+    /// <remarks>The activations are added to <paramref name="model"/>'s outputs (the caller's copy is not used afterwards).</remarks>
     /// <exception cref="LookalikeException">when fewer than <see cref="QuantizationOptions.MinimumImages"/> images decode.</exception>
     public static (Dictionary<string, TensorRange> Ranges, int Used, int Rejected) Collect(OnnxProto.ModelProto model,
         IReadOnlyList<string> activations, IReadOnlyList<string> images, OnnxFeatureExtractorOptions feed, QuantizationOptions options,
@@ -103,7 +104,7 @@ internal static class ActivationCalibrator
 
     private static InferenceSession CreateSession(OnnxProto.ModelProto model, IReadOnlyList<string> activations, QuantizationOptions options)
     {
-        var exposed = model.Clone();
+        var exposed = model;
         var outputs = new HashSet<string>(exposed.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
         foreach (string name in activations.Where(n => !outputs.Contains(n)))
         {

@@ -19,7 +19,7 @@ internal sealed class QdqRewriter
     private readonly OnnxProto.ModelProto _model;
     private readonly Dictionary<string, OnnxProto.TensorProto> _initializers;
     private readonly HashSet<OnnxProto.NodeProto> _folded = [];
-    private readonly List<OnnxProto.NodeProto> _quantizable = [];
+    private readonly HashSet<OnnxProto.NodeProto> _quantizable = [];
 
     /// <summary>Plans the rewrite of <paramref name="model"/> (which it changes: ReLUs are folded at once).</summary>
     /// <exception cref="LookalikeException">when the model's opset is below 13 (per-channel DequantizeLinear).</exception>
@@ -31,8 +31,9 @@ internal sealed class QdqRewriter
         _model = model;
         _initializers = model.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         FoldRelus();
-        _quantizable.AddRange(model.Graph.Node.Where(n => !_folded.Contains(n) && IsQuantizable(n)));
-        Activations = [.. _quantizable.SelectMany(ActivationsOf).Distinct(StringComparer.Ordinal)];
+        var quantizable = model.Graph.Node.Where(n => !_folded.Contains(n) && IsQuantizable(n)).ToList();
+        _quantizable.UnionWith(quantizable);
+        Activations = [.. quantizable.SelectMany(ActivationsOf).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The activation tensors to calibrate, by their names in the float model.</summary>
@@ -64,10 +65,10 @@ internal sealed class QdqRewriter
         foreach (var input in graph.Input.Where(i => activations.Contains(i.Name))) nodes.AddRange(QuantizeDequantize(input.Name));
         foreach (var node in graph.Node.Where(n => !_folded.Contains(n)))
         {
-            if (_quantizable.Contains(node)) nodes.AddRange(DequantizeParameters(node, scales, options));
+            bool quantized = _quantizable.Contains(node);
+            if (quantized) nodes.AddRange(DequantizeParameters(node, scales, options));
             // Quantized operators read the dequantized tensor; others do too when it comes out of a
             // quantized operator (whose float output the fused kernel no longer makes), else the float one.
-            bool quantized = _quantizable.Contains(node);
             for (int i = 0; i < node.Input.Count; i++)
             {
                 if (activations.Contains(node.Input[i]) && (quantized || fromQuantized.Contains(node.Input[i]))) node.Input[i] += DequantizedSuffix;

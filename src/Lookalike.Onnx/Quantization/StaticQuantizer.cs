@@ -36,6 +36,7 @@ public static class StaticQuantizer
         var original = OnnxModelFile.Read(floatModel);
         var rewritten = original.Clone();
         var rewriter = new QdqRewriter(rewritten);
+        // The float model is only needed to calibrate, so the calibrator may add its outputs to it.
         var (ranges, used, rejected) = ActivationCalibrator.Collect(original, rewriter.Activations, calibrationImages, feed, options,
             progress, cancellationToken);
         rewriter.Rewrite(ranges, options);

@@ -55,10 +55,12 @@ public static class BackboneBenchmark
             results.Add(new BackboneResult(name, new FileInfo(models[m]).Length, extractor.Metadata.Dimension, extractor.Metadata.Dimension * sizeof(float),
                 inference, pipeline, quality));
         }
-        var settings = options.SettingsModel is { } settingsModel && !options.Device.IsCuda
+        string? settingsModel = options.SettingsModel
+            ?? options.Models.Where((_, m) => Onnx.Quantization.StaticQuantizer.DescriptionOf(models[m]) is not null).FirstOrDefault();
+        var settings = settingsModel is not null && !options.Device.IsCuda
             ? CompareSettings(ModelLocator.Resolve(settingsModel), speedImages, progress)
             : null;
-        return new BackboneBenchmarkReport(options.Device.ToString(), Environment.ProcessorCount, results, options.SettingsModel, settings);
+        return new BackboneBenchmarkReport(options.Device.ToString(), Environment.ProcessorCount, results, settingsModel, settings);
     }
 
     /// <summary>The ONNX Runtime settings compared on the CPU: the default first, then one change each.</summary>

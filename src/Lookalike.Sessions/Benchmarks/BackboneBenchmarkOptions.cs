@@ -22,7 +22,8 @@ public sealed record BackboneBenchmarkOptions
     public int FashionQueriesPerClass { get; init; } = 50;
 
     /// <summary>
-    /// The model whose ONNX Runtime settings are compared (<see cref="BackboneBenchmark.RuntimeSettings"/>), or null for none.
+    /// The model whose ONNX Runtime settings are compared (<see cref="BackboneBenchmark.RuntimeSettings"/>); null: the
+    /// first of <see cref="Models"/> that Lookalike quantized, if any.
     /// </summary>
     public string? SettingsModel { get; init; }
 

@@ -38,8 +38,7 @@ public sealed class ResNet18FetchTests : IDisposable
         float[] joined = await extractor.ExtractAsync([.. names.Select(n => new ImageInput(n, File.ReadAllBytes(TestData.Photo(n))))]);
 
         // The package's way: RGB planes into the preprocessing graph, its output into the network.
-        string nupkg = Path.Combine(Cache, "nuget", ResNet18Fetcher.PackageId.ToLowerInvariant(), ResNet18Fetcher.PackageVersion,
-            $"{ResNet18Fetcher.PackageId.ToLowerInvariant()}.{ResNet18Fetcher.PackageVersion}.nupkg");
+        string nupkg = NuGetPackageDownload.PathIn(Cache, ResNet18Fetcher.PackageId, ResNet18Fetcher.PackageVersion);
         using var preprocess = Session(nupkg, "tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx");
         using var network = Session(nupkg, "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx");
         var rgb = new Preprocessor(feed with { ChannelOrder = ChannelOrder.Rgb });
