@@ -49,6 +49,38 @@ public sealed class HnswBehaviourTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_parallel_build_with_many_threads_finds_every_vector_as_an_ordered_build_does()
+    {
+        float[] data = RecallMeter.Clustered(4000, D, clusters: 40, seed: 11);
+        var options = new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 64, Seed = 5 };
+        using var ordered = new Hnsw(D, DistanceMetric.L2, options);
+        for (int start = 0; start < 4000; start += 500) ordered.Add(data.AsSpan(start * D, 500 * D), RandomVectors.Ids(500, start));
+        using var parallel = new Hnsw(D, DistanceMetric.L2, options);
+        // Many more threads than cores interleave the insertions as a loaded machine does.
+        ThreadPool.GetMinThreads(out int workers, out int ports);
+        ThreadPool.SetMinThreads(Math.Max(workers, 24), ports);
+        try
+        {
+            parallel.Add(data, RandomVectors.Ids(4000));
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, ports);
+        }
+        int inOrder = FoundThemselves(ordered, data), inParallel = FoundThemselves(parallel, data);
+        output.WriteLine($"vectors found first by their own query: ordered build {inOrder}, parallel build {inParallel} of 4000");
+        Assert.True(inParallel >= inOrder - 3, $"the parallel build finds {inParallel} vectors, the ordered one {inOrder}");
+    }
+
+    private static int FoundThemselves(Hnsw index, float[] data)
+    {
+        int n = data.Length / D;
+        var (distances, ids) = (new float[n], new long[n]);
+        index.Search(data, 1, distances, ids);
+        return Enumerable.Range(0, n).Count(i => ids[i] == i);
+    }
+
+    [Fact]
     public void Removed_vectors_are_unlinked_and_the_rest_stay_reachable()
     {
         float[] data = RecallMeter.Clustered(2000, D, clusters: 20, seed: 9);

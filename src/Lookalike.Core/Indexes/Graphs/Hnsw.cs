@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Lookalike.Indexes.Graphs;
 
 namespace Lookalike.Indexes;
@@ -138,17 +139,26 @@ public sealed partial class Hnsw : StoredVectorIndex
             float distance = Store.RankingDistance(vector, entry);
             long computed = 0;
             for (int layer = top; layer > level; layer--) (entry, distance) = Greedy(vector, entry, distance, layer, scratch, ref computed);
+            var chosen = scratch.Chosen;
+            chosen.Clear();
             for (int layer = Math.Min(level, top); layer >= 0; layer--)
             {
                 SearchLayer(vector, entry, distance, Options.EfConstruction, layer, scratch, null, ref computed);
                 scratch.Results.DrainNearestFirst(scratch.FoundDistances, scratch.FoundRows);
                 SelectNeighbours(scratch.FoundDistances, scratch.FoundRows, M, scratch.Selected);
                 (entry, distance) = (scratch.FoundRows[0], scratch.FoundDistances[0]);
-                int chosen = scratch.Selected.Count;
-                scratch.Selected.CopyTo(scratch.Chosen);
-                lock (Stripe(row)) SetLinks(row, layer, scratch.Chosen.AsSpan(0, chosen));
-                // Linking back may prune a neighbour's list, which reuses the scratch lists.
-                for (int i = 0; i < chosen; i++) Link(scratch.Chosen[i], row, layer, scratch);
+                chosen.Add(scratch.Selected.Count);
+                chosen.AddRange(scratch.Selected);
+                lock (Stripe(row)) SetLinks(row, layer, CollectionsMarshal.AsSpan(chosen)[^scratch.Selected.Count..]);
+            }
+            // Linked back only now, with its own links set on every layer: a parallel insertion that reaches the row finds
+            // them (linking back layer by layer let another insertion stop at a row whose lower layers were still empty, and
+            // lose its own link when that layer's list was then written). In order, the graph is the same either way.
+            // Linking back may prune a neighbour's list, which reuses the scratch lists.
+            for (int layer = Math.Min(level, top), at = 0; layer >= 0; layer--)
+            {
+                int count = chosen[at++];
+                for (int end = at + count; at < end; at++) Link(chosen[at], row, layer, scratch);
             }
             if (level > top)
             {

@@ -12,8 +12,8 @@ internal sealed class HnswScratch(int dimension, int maxLinks)
     /// <summary>A node's links copied out (under its lock while the graph is built in parallel).</summary>
     public int[] Links { get; } = new int[maxLinks + 1];
 
-    /// <summary>Neighbours chosen for a node.</summary>
-    public int[] Chosen { get; } = new int[maxLinks + 1];
+    /// <summary>Neighbours chosen for a node being inserted, layer by layer from its top: [count, rows…] per layer.</summary>
+    public List<int> Chosen { get; } = [];
 
     public List<float> FoundDistances { get; } = [];
 
