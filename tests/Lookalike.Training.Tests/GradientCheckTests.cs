@@ -29,7 +29,7 @@ public sealed class GradientCheckTests
         network.ZeroGradients();
         var (_, gradient) = Losses.SoftmaxCrossEntropy(network.Forward(x, batch, training: true), y, 3);
         network.Backward(gradient, batch);
-        foreach (var parameter in network.Parameters) AssertMatchesNumerical(parameter.Value, parameter.Gradient, Loss, parameter.Name);
+        foreach (var parameter in network.Parameters) NumericalGradient.AssertMatches(parameter.Value, parameter.Gradient, Loss, parameter.Name);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class GradientCheckTests
         float[] z = RandomVectors.Gaussian(batch, width, seed: 3);
         int[] y = [0, 0, 1, 1, 2, 2, 0, 3];
         var (_, gradient) = Losses.SupervisedContrastive(z, y, width, temperature: 0.5);
-        AssertMatchesNumerical(z, gradient, () => Losses.SupervisedContrastive(z, y, width, temperature: 0.5).Loss, "embeddings");
+        NumericalGradient.AssertMatches(z, gradient, () => Losses.SupervisedContrastive(z, y, width, temperature: 0.5).Loss, "embeddings");
     }
 
     [Fact]
@@ -54,24 +54,6 @@ public sealed class GradientCheckTests
         var (_, gradient) = Losses.SupervisedContrastive(network.Forward(x, batch, training: true), y, 3, 0.3);
         network.Backward(gradient, batch);
         // A smaller step: the normalisation and the temperature make this loss curve sharply.
-        foreach (var parameter in network.Parameters) AssertMatchesNumerical(parameter.Value, parameter.Gradient, Loss, parameter.Name, step: 1e-3f);
-    }
-
-    private static void AssertMatchesNumerical(float[] values, float[] analytic, Func<double> loss, string name, float step = 1e-2f)
-    {
-        double worst = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float original = values[i];
-            values[i] = original + step;
-            double up = loss();
-            values[i] = original - step;
-            double down = loss();
-            values[i] = original;
-            double numerical = (up - down) / (2 * step);
-            double error = Math.Abs(numerical - analytic[i]) / Math.Max(1e-2, Math.Abs(numerical) + Math.Abs(analytic[i]));
-            worst = Math.Max(worst, error);
-        }
-        Assert.True(worst < 0.05, $"{name}: worst relative gradient error {worst:G3}");
+        foreach (var parameter in network.Parameters) NumericalGradient.AssertMatches(parameter.Value, parameter.Gradient, Loss, parameter.Name, step: 1e-3f);
     }
 }

@@ -1,0 +1,114 @@
+using Lookalike.Training.Networks;
+
+namespace Lookalike.Training.Convolutions;
+
+/// <summary>One convolution of a stage with its folded batch norm's bias: what a block is built from.</summary>
+/// <param name="Name">Name of the convolution (e.g. conv5_block1_2_conv).</param>
+/// <param name="Inputs">Input channels.</param>
+/// <param name="Outputs">Output channels.</param>
+/// <param name="Kernel">Kernel height and width.</param>
+/// <param name="Stride">Step between output positions.</param>
+/// <param name="Pad">Zeros on every side.</param>
+/// <param name="Weights">[out, in, k, k].</param>
+/// <param name="Bias">One per output channel.</param>
+public sealed record ConvWeights(string Name, int Inputs, int Outputs, int Kernel, int Stride, int Pad, float[] Weights, float[] Bias);
+
+/// <summary>A bottleneck block's convolutions: 1×1 reduce, k×k, 1×1 expand, and the projection of the shortcut (null: identity).</summary>
+public sealed record BottleneckWeights(ConvWeights Reduce, ConvWeights Middle, ConvWeights Expand, ConvWeights? Projection);
+
+/// <summary>
+/// A ResNet bottleneck block (He et al. 2016): y = relu(bn(conv1×1(relu(bn(conv(relu(bn(conv1×1(x))))))) + shortcut(x)),
+/// the shortcut being x or bn(conv1×1(x)) when the shape changes.
+/// </summary>
+public sealed class Bottleneck : MapLayer
+{
+    private readonly (Conv2d Conv, ChannelAffine Norm)[] _main;
+    private readonly (Conv2d Conv, ChannelAffine Norm)? _projection;
+    private readonly Relu _relu1 = new(), _relu2 = new(), _out = new();
+    private float[]? _sum;
+    private float[]? _inputGradient;
+
+    /// <summary>A block computing exactly what <paramref name="weights"/> compute (batch norms frozen, scale 1).</summary>
+    public Bottleneck(BottleneckWeights weights)
+    {
+        Weights = weights;
+        _main = [Unit(weights.Reduce), Unit(weights.Middle), Unit(weights.Expand)];
+        if (weights.Projection is { } projection) _projection = Unit(projection);
+        if (weights.Middle.Inputs != weights.Reduce.Outputs || weights.Expand.Inputs != weights.Middle.Outputs)
+            throw new ArgumentException($"Block '{weights.Reduce.Name}': its convolutions do not chain.");
+        if (weights.Projection is null && weights.Expand.Outputs != weights.Reduce.Inputs)
+            throw new ArgumentException($"Block '{weights.Reduce.Name}' changes {weights.Reduce.Inputs} channels to {weights.Expand.Outputs} without a projection.");
+    }
+
+    /// <summary>What the block was built from.</summary>
+    public BottleneckWeights Weights { get; }
+
+    /// <summary>The three convolutions and their norms, in order.</summary>
+    public IReadOnlyList<(Conv2d Conv, ChannelAffine Norm)> Main => _main;
+
+    /// <summary>The shortcut's convolution and norm (null: identity).</summary>
+    public (Conv2d Conv, ChannelAffine Norm)? Projection => _projection;
+
+    /// <summary>Input channels.</summary>
+    public int Inputs => Weights.Reduce.Inputs;
+
+    /// <summary>Output channels.</summary>
+    public int Outputs => Weights.Expand.Outputs;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters =>
+        [.. _main.SelectMany(Of), .. _projection is { } p ? Of(p) : []];
+
+    /// <summary>Multiply-adds of one image of <paramref name="height"/>×<paramref name="width"/> input.</summary>
+    public long MultiplyAdds(int height, int width)
+    {
+        long total = 0;
+        int h = height, w = width;
+        foreach (var (conv, _) in _main)
+        {
+            total += conv.MultiplyAdds(h, w);
+            (h, w) = (conv.OutputSize(h), conv.OutputSize(w));
+        }
+        return total + (_projection?.Conv.MultiplyAdds(height, width) ?? 0);
+    }
+
+    /// <inheritdoc/>
+    public override FeatureMaps Forward(FeatureMaps input, bool training)
+    {
+        var x = _relu1.Forward(Apply(_main[0], input, training), training);
+        x = _relu2.Forward(Apply(_main[1], x, training), training);
+        x = Apply(_main[2], x, training);
+        var shortcut = _projection is { } p ? Apply(p, input, training) : input;
+        if (shortcut.Height != x.Height || shortcut.Width != x.Width)
+            throw new ArgumentException($"Block '{Weights.Reduce.Name}': the shortcut is {shortcut.Height}×{shortcut.Width}, the branch {x.Height}×{x.Width}.");
+        var sum = new FeatureMaps(x.Channels, x.Batch, x.Height, x.Width, Reuse(ref _sum, x.Data.Length));
+        System.Numerics.Tensors.TensorPrimitives.Add(x.Data, shortcut.Data, sum.Data);
+        return _out.Forward(sum, training);
+    }
+
+    /// <inheritdoc/>
+    public override FeatureMaps? Backward(FeatureMaps outputGradient, bool needInputGradient = true)
+    {
+        var g = _out.Backward(outputGradient)!;
+        var x = Back(_main[2], g, true)!;
+        x = Back(_main[1], _relu2.Backward(x)!, true)!;
+        var fromMain = Back(_main[0], _relu1.Backward(x)!, needInputGradient);
+        FeatureMaps? fromShortcut = _projection is { } p ? Back(p, g, needInputGradient) : g;
+        if (!needInputGradient) return null;
+        var inputGradient = new FeatureMaps(fromMain!.Channels, fromMain.Batch, fromMain.Height, fromMain.Width,
+            Reuse(ref _inputGradient, fromMain.Data.Length));
+        System.Numerics.Tensors.TensorPrimitives.Add(fromMain.Data, fromShortcut!.Data, inputGradient.Data);
+        return inputGradient;
+    }
+
+    private static (Conv2d, ChannelAffine) Unit(ConvWeights w) =>
+        (new Conv2d(w.Name, w.Inputs, w.Outputs, w.Kernel, w.Stride, w.Pad, w.Weights), new ChannelAffine($"{w.Name}.bn", w.Bias));
+
+    private static IEnumerable<Parameter> Of((Conv2d Conv, ChannelAffine Norm) unit) => [.. unit.Conv.Parameters, .. unit.Norm.Parameters];
+
+    private static FeatureMaps Apply((Conv2d Conv, ChannelAffine Norm) unit, FeatureMaps input, bool training) =>
+        unit.Norm.Forward(unit.Conv.Forward(input, training), training);
+
+    private static FeatureMaps? Back((Conv2d Conv, ChannelAffine Norm) unit, FeatureMaps gradient, bool needInputGradient) =>
+        unit.Conv.Backward(unit.Norm.Backward(gradient)!, needInputGradient);
+}
