@@ -1,3 +1,4 @@
+using Lookalike.Onnx.Stages;
 using Lookalike.Tests.Common;
 using Lookalike.Training.Convolutions;
 using Lookalike.Training.Networks;

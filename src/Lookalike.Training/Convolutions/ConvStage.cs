@@ -1,3 +1,4 @@
+using Lookalike.Onnx.Stages;
 using Lookalike.Training.Networks;
 
 namespace Lookalike.Training.Convolutions;
