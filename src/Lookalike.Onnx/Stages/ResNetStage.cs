@@ -86,7 +86,10 @@ public sealed record ResNetStage(string ModelPath, string InputTensor, IReadOnly
         public (BottleneckWeights Block, string Input) Block(string output)
         {
             var relu = Expect(output, "Relu");
-            var add = Expect(relu.Input[0], "Add");
+            // Keras's Add layer imports as Sum; exports from elsewhere write Add.
+            var add = Producer(relu.Input[0]) is { OpType: "Add" or "Sum" } sum && sum.Input.Count == 2
+                ? sum
+                : throw NotAStage($"'{relu.Input[0]}' is not the sum of two tensors");
             foreach (var (branch, shortcut) in new[] { (add.Input[0], add.Input[1]), (add.Input[1], add.Input[0]) })
             {
                 if (!TryBranch(branch, out var convs, out string input)) continue;

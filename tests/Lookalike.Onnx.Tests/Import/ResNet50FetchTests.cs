@@ -43,6 +43,14 @@ public sealed class ResNet50FetchTests(ITestOutputHelper output) : IDisposable
             Assert.True(worst <= 1e-4, $"{name}: largest absolute difference {worst:E2}");
         }
 
+        // The stage that fine-tuning replaces is found by structure, whatever the package named its layers.
+        var stage = Stages.ResNetStage.Read(model);
+        output.WriteLine($"stage input {stage.InputTensor}; blocks {string.Join(", ", stage.Blocks.Select(b => b.Reduce.Name))}");
+        Assert.Equal([true, false, false], stage.Blocks.Select(b => b.Projection is not null));
+        Assert.Equal((1024, 2048), (stage.InputChannels, stage.OutputChannels));
+        var referenceStage = Stages.ResNetStage.Read(TestData.ModelPath);
+        Assert.Equal(referenceStage.Blocks[2].Expand.Weights.Length, stage.Blocks[2].Expand.Weights.Length);
+
         var written = File.GetLastWriteTimeUtc(model);
         var again = await ModelFetcher.FetchResNet50Async(options);
         Assert.True(again.AlreadyPresent);
