@@ -8,7 +8,9 @@ using Lookalike.Evaluation.Plots;
 using Lookalike.Features;
 using Lookalike.IO;
 using Lookalike.Onnx.Imaging;
+using Lookalike.Onnx.Models;
 using Lookalike.Training.Heads;
+using Lookalike.Training.Stages;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -40,12 +42,37 @@ internal static class TrainCommand
         var augment = new Option<string?>("--augment") { Description = "Also train on features of altered copies of the --db images: flip, crop or flip,crop (extracted once, cached)." };
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
-        var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features, print a classification report, save the head for --head.")
+        var unfreeze = new Option<string?>("--unfreeze")
+        {
+            Description = "conv5: also train the backbone's last stage (three bottleneck blocks), head first, then both; writes model.onnx " +
+                "(index with --model) and head.json. --db (and --val) must be folders of class/image.",
+        };
+        unfreeze.AcceptOnlyFromAmong("conv5");
+        var warmup = new Option<int>("--warmup-head-epochs") { Description = "With --unfreeze: most epochs of the head alone first.", DefaultValueFactory = _ => 20 };
+        var backboneRate = new Option<double>("--backbone-lr") { Description = "With --unfreeze: the stage's learning rate (AdamW).", DefaultValueFactory = _ => 1e-5 };
+        var stageBatch = new Option<int>("--stage-batch") { Description = "With --unfreeze: images per step of stage and head together.", DefaultValueFactory = _ => 32 };
+        var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features (or, with --unfreeze conv5, the last stage too), print a classification report, save the head for --head.")
         {
             database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, device, augment,
+            unfreeze, warmup, backboneRate, stageBatch,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var options = new HeadTrainingOptions(parse.GetValue(head)!, parse.GetValue(rate), parse.GetValue(epochs), parse.GetValue(patience),
+                parse.GetValue(batch), parse.GetValue(decay), parse.GetValue(loss) == "contrastive" ? HeadLoss.Contrastive : HeadLoss.Softmax,
+                EmbeddingLayer: parse.GetValue(embedding), Seed: parse.GetValue(seed));
+            if (parse.GetValue(unfreeze) is not null)
+            {
+                if (parse.GetValue(augment) is not null) throw new LookalikeException("--augment is not available with --unfreeze.");
+                var request = new StageFineTuningRequest(ModelLocator.Resolve(parse.GetValue(model)), parse.GetValue(database)!, parse.GetValue(validation),
+                    parse.GetValue(output)!, Path.Combine(ModelLocator.DataDirectory, "cache"),
+                    new StageTrainingOptions(options, parse.GetValue(warmup), parse.GetValue(backboneRate), parse.GetValue(epochs),
+                        parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay)),
+                    Onnx.ExecutionDevice.Parse(parse.GetValue(device)));
+                var outcome = await ConsoleProgress.RunAsync(context, "Fine-tuning conv5", p => StageFineTuning.RunAsync(request, p, cancellationToken));
+                StageReport.Write(context, outcome);
+                return 0;
+            }
             var train = await EvaluationInputs.LoadAsync(context, parse.GetValue(database)!, parse.GetValue(model), cancellationToken,
                 device: parse.GetValue(device));
             LabeledVectors valid;
@@ -63,9 +90,6 @@ internal static class TrainCommand
                 var rows = Enumerable.Range(0, copies.Count).Where(i => kept.Contains(copies.Names[i])).ToList();
                 train = train.Concat(copies.Rows(rows, $"{copies.Source} ({augmentation})"), unlabel: false);
             }
-            var options = new HeadTrainingOptions(parse.GetValue(head)!, parse.GetValue(rate), parse.GetValue(epochs), parse.GetValue(patience),
-                parse.GetValue(batch), parse.GetValue(decay), parse.GetValue(loss) == "contrastive" ? HeadLoss.Contrastive : HeadLoss.Softmax,
-                EmbeddingLayer: parse.GetValue(embedding), Seed: parse.GetValue(seed));
             var result = await ConsoleProgress.RunAsync(context, "Training", p => Task.Run(() => HeadTrainer.Train(train, valid, options, p), cancellationToken));
             string folder = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(folder);

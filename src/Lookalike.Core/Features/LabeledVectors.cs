@@ -66,7 +66,15 @@ public sealed record LabeledVectors(string Source, int Dimension, float[] Vector
     /// <exception cref="LookalikeException">when no row would be held out.</exception>
     public (LabeledVectors Train, LabeledVectors Validation) SplitStratified(double share, int seed)
     {
-        var order = Enumerable.Range(0, Count).ToArray();
+        var (train, valid) = StratifiedRows(Labels, share, seed);
+        if (valid.Count == 0) throw new LookalikeException($"'{Source}' is too small to hold out validation rows; give --val.");
+        return (Rows(train, $"{Source} (train split)"), Rows(valid, $"{Source} (validation split)"));
+    }
+
+    /// <summary>The rule of <see cref="SplitStratified"/> on labels alone: the rows kept for training and those held out.</summary>
+    public static (List<int> Train, List<int> Validation) StratifiedRows(IReadOnlyList<string?> labels, double share, int seed)
+    {
+        var order = Enumerable.Range(0, labels.Count).ToArray();
         new Random(seed).Shuffle(order);
         var seen = new Dictionary<string, int>();
         var train = new List<int>();
@@ -74,11 +82,10 @@ public sealed record LabeledVectors(string Source, int Dimension, float[] Vector
         int every = (int)Math.Round(1 / share);
         foreach (int row in order)
         {
-            string label = Labels[row] ?? "";
+            string label = labels[row] ?? "";
             int n = seen[label] = seen.GetValueOrDefault(label) + 1;
             (n % every == 0 ? valid : train).Add(row);
         }
-        if (valid.Count == 0) throw new LookalikeException($"'{Source}' is too small to hold out validation rows; give --val.");
-        return (Rows(train, $"{Source} (train split)"), Rows(valid, $"{Source} (validation split)"));
+        return (train, valid);
     }
 }

@@ -109,7 +109,7 @@ public static class HeadTrainer
         return new HeadTrainingResult(head, history, bestEpoch, stoppedEarly, ClassificationReport.Compute(predicted, validY, classes));
     }
 
-    private static (double Loss, float[] Gradient) LossOf(float[] output, int[] labels, int width, int classes, HeadTrainingOptions options) =>
+    internal static (double Loss, float[] Gradient) LossOf(float[] output, int[] labels, int width, int classes, HeadTrainingOptions options) =>
         options.Loss == HeadLoss.Softmax
             ? Losses.SoftmaxCrossEntropy(output, labels, classes)
             : Losses.SupervisedContrastive(output, labels, width, options.Temperature);
@@ -136,7 +136,7 @@ public static class HeadTrainer
         return (lossSum / Math.Max(1, counted), accuracy, trainAccuracy);
     }
 
-    private static int CountCorrect(float[] logits, int[] labels, int classes)
+    internal static int CountCorrect(float[] logits, int[] labels, int classes)
     {
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
@@ -146,7 +146,7 @@ public static class HeadTrainer
         return correct;
     }
 
-    private static float[] ClassCentroids(HeadModel head, float[] x, int[] y, int classes)
+    internal static float[] ClassCentroids(HeadModel head, float[] x, int[] y, int classes)
     {
         var embedded = head.Embed(x, y.Length);
         int width = head.EmbeddingWidth;

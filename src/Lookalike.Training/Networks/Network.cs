@@ -49,6 +49,17 @@ public sealed class Network
         for (int i = Layers.Count - 1; i >= first; i--) g = Layers[i].Backward(g, batch, needInputGradient: i > first);
     }
 
+    /// <summary>
+    /// Back-propagates through every layer like <see cref="Backward"/> and returns ∂loss/∂input (what a trainable
+    /// layer below the network needs).
+    /// </summary>
+    public float[] BackwardToInput(float[] outputGradient, int batch)
+    {
+        var g = outputGradient;
+        for (int i = Layers.Count - 1; i >= 0; i--) g = Layers[i].Backward(g, batch, needInputGradient: true);
+        return g;
+    }
+
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients()
     {
@@ -56,14 +67,10 @@ public sealed class Network
     }
 
     /// <summary>Copies of every parameter's values (to restore the best epoch).</summary>
-    public float[][] Snapshot() => [.. Parameters.Select(p => (float[])p.Value.Clone())];
+    public float[][] Snapshot() => Parameter.Snapshot(Parameters);
 
     /// <summary>Restores values taken by <see cref="Snapshot"/>.</summary>
-    public void Restore(float[][] snapshot)
-    {
-        int i = 0;
-        foreach (var p in Parameters) snapshot[i++].CopyTo(p.Value, 0);
-    }
+    public void Restore(float[][] snapshot) => Parameter.Restore(Parameters, snapshot);
 
     /// <summary>The layers as a head spec, e.g. <c>dropout(0.5),dense(256,relu),dense(10)</c>.</summary>
     public string Describe() => string.Join(",", Layers.Select(l => l.Describe()));

@@ -14,4 +14,14 @@ public sealed class Parameter(string name, float[] value)
 
     /// <summary>Whether weight decay applies (weights yes, biases no).</summary>
     public bool Decays { get; init; } = true;
+
+    /// <summary>Copies of every parameter's values (to restore the best epoch).</summary>
+    public static float[][] Snapshot(IEnumerable<Parameter> parameters) => [.. parameters.Select(p => (float[])p.Value.Clone())];
+
+    /// <summary>Restores values taken by <see cref="Snapshot"/>.</summary>
+    public static void Restore(IEnumerable<Parameter> parameters, float[][] snapshot)
+    {
+        int i = 0;
+        foreach (var p in parameters) snapshot[i++].CopyTo(p.Value, 0);
+    }
 }

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Lookalike.Errors;
+using Lookalike.Features;
+using Lookalike.Onnx.Stages;
+using Lookalike.Progress;
+using Lookalike.Training.Convolutions;
+using Lookalike.Training.Heads;
+using Lookalike.Training.Networks;
+
+namespace Lookalike.Training.Stages;
+
+/// <summary>How to fine-tune the last stage with a head.</summary>
+/// <param name="Head">The head and its training (learning rate, loss, dropout, batch size and patience of the warm-up).</param>
+/// <param name="WarmupHeadEpochs">Most epochs of the head alone on the stage's original features, first.</param>
+/// <param name="BackboneLearningRate">AdamW's learning rate of the stage.</param>
+/// <param name="Epochs">Most epochs of the stage and head together.</param>
+/// <param name="Patience">Epochs without a better validation loss before stopping (the best epoch is restored).</param>
+/// <param name="BatchSize">Images per step of the joint phase.</param>
+/// <param name="WeightDecay">Decoupled weight decay of the stage's convolutions.</param>
+public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 20, double BackboneLearningRate = 1e-5, int Epochs = 30,
+    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4);
+
+/// <summary>One epoch of the joint phase.</summary>
+/// <param name="Epoch">1-based.</param>
+/// <param name="TrainLoss">Mean loss of the epoch's steps.</param>
+/// <param name="ValidationLoss">Loss on the validation images after the epoch.</param>
+/// <param name="TrainAccuracy">Share of training images classified right during the epoch (softmax heads).</param>
+/// <param name="ValidationAccuracy">Share of validation images classified right after it.</param>
+/// <param name="ImagesPerSecond">Training images per second (forward and backward of stage and head, reading the maps).</param>
+/// <param name="GflopsPerSecond">The convolutions' floating-point operations per second (forward, and backward to weights and inputs).</param>
+/// <param name="Seconds">Wall time of the epoch, validation included.</param>
+public sealed record StageEpochRecord(int Epoch, double TrainLoss, double ValidationLoss, double TrainAccuracy, double ValidationAccuracy,
+    double ImagesPerSecond, double GflopsPerSecond, double Seconds);
+
+/// <summary>The outcome of fine-tuning a stage.</summary>
+/// <param name="Stage">The stage with the best epoch's weights.</param>
+/// <param name="Head">The head trained with it (takes the new stage's features).</param>
+/// <param name="Warmup">The head-only phase.</param>
+/// <param name="History">Every joint epoch run.</param>
+/// <param name="BestEpoch">The joint epoch kept (0: none beat the warm-up, whose weights were kept).</param>
+/// <param name="StoppedEarly">Whether patience ran out before the last epoch.</param>
+/// <param name="Report">Classification report of the result on the validation images.</param>
+public sealed record StageTrainingResult(ConvStage Stage, HeadModel Head, HeadTrainingResult Warmup, IReadOnlyList<StageEpochRecord> History,
+    int BestEpoch, bool StoppedEarly, ClassificationReport Report);
+
+/// <summary>
+/// Fine-tunes a ResNet's last stage and a dense head, as the published studies did: the head first on
+/// the stage's original (frozen) features, then stage and head together with AdamW at separate learning
+/// rates, early stopping on the validation loss restoring the best epoch. Batch norms keep their
+/// running statistics (trainable scale and shift); the head keeps the standardisation it was warmed up with.
+/// </summary>
+public static class StageTrainer
+{
+    private const int InferenceBatch = 32;
+
+    /// <summary>Trains on <paramref name="train"/>'s maps in <paramref name="cache"/>, stopping on <paramref name="validation"/>.</summary>
+    public static StageTrainingResult Train(ResNetStage parent, StageMapCache cache, StageExamples train, StageExamples validation,
+        StageTrainingOptions options, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (options.Epochs < 0 || options.WarmupHeadEpochs < 1 || options.Patience < 1 || options.BatchSize < 2 || !(options.BackboneLearningRate >= 0))
+            throw new LookalikeException("Warm-up epochs and patience must be at least 1, joint epochs at least 0, the batch at least 2, the stage's learning rate not negative.");
+        if (cache.Shape.Channels != parent.InputChannels)
+            throw new LookalikeException($"The cached maps have {cache.Shape.Channels} channels; the stage of '{parent.ModelPath}' takes {parent.InputChannels}.");
+        var stage = new ConvStage(parent.Blocks);
+
+        // Phase 1: the head alone, on the features the stage gives before any change.
+        var trainFeatures = Pooled(stage, cache, train, progress, "Pooling the stage's features (train)", cancellationToken);
+        var validFeatures = Pooled(stage, cache, validation, progress, "Pooling the stage's features (validation)", cancellationToken);
+        var warmup = HeadTrainer.Train(trainFeatures, validFeatures, options.Head with { Epochs = options.WarmupHeadEpochs }, progress);
+        var head = warmup.Head;
+        var network = head.Network;
+        var index = head.Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var (trainRows, trainY) = Known(train, index);
+        var (validRows, validY) = Known(validation, index);
+
+        var stageOptimizer = new AdamW(stage.Parameters, Math.Max(options.BackboneLearningRate, 1e-30), options.WeightDecay);
+        var headOptimizer = new AdamW(network.Parameters, options.Head.LearningRate, options.Head.WeightDecay);
+        double bestLoss = Validate(stage, head, cache, validRows, validY, options.Head).Loss;
+        int bestEpoch = 0;
+        var best = (Stage: Parameter.Snapshot(stage.Parameters), Head: network.Snapshot());
+        var history = new List<StageEpochRecord>();
+        var random = new Random(options.Head.Seed);
+        var order = Enumerable.Range(0, trainRows.Length).ToArray();
+        double flopsPerImage = 3.0 * 2 * stage.MultiplyAdds(cache.Shape.Height, cache.Shape.Width);
+        bool stoppedEarly = false;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            random.Shuffle(order);
+            double lossSum = 0;
+            int correct = 0, seen = 0;
+            for (int start = 0; start + 2 <= order.Length; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int batch = Math.Min(options.BatchSize, order.Length - start);
+                var rows = new int[batch];
+                var y = new int[batch];
+                for (int i = 0; i < batch; i++) (rows[i], y[i]) = (trainRows[order[start + i]], trainY[order[start + i]]);
+                stage.ZeroGradients();
+                network.ZeroGradients();
+                var features = stage.Forward(cache.Read(rows), training: true);
+                var output = network.Forward(head.Standardise(features, batch), batch, training: true);
+                var (loss, gradient) = HeadTrainer.LossOf(output, y, network.Outputs, head.Classes.Count, options.Head);
+                var featureGradient = network.BackwardToInput(gradient, batch);
+                // Through the standardisation: ∂/∂feature = ∂/∂standardised · 1/std.
+                for (int i = 0; i < batch; i++)
+                {
+                    var row = featureGradient.AsSpan(i * head.Inputs, head.Inputs);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(row, head.Scaling.Scale, row);
+                }
+                stage.Backward(featureGradient);
+                if (options.BackboneLearningRate > 0) stageOptimizer.Step();
+                headOptimizer.Step();
+                lossSum += loss * batch;
+                seen += batch;
+                if (options.Head.Loss == HeadLoss.Softmax) correct += HeadTrainer.CountCorrect(output, y, head.Classes.Count);
+                progress?.Report(new ProgressUpdate($"Fine-tuning (epoch {epoch})", seen, order.Length,
+                    FormattableString.Invariant($"loss {lossSum / seen:F4}")));
+            }
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            var (validLoss, validAccuracy) = Validate(stage, head, cache, validRows, validY, options.Head);
+            history.Add(new StageEpochRecord(epoch, lossSum / Math.Max(1, seen), validLoss,
+                options.Head.Loss == HeadLoss.Softmax ? (double)correct / Math.Max(1, seen) : double.NaN, validAccuracy,
+                seen / trainSeconds, seen * flopsPerImage / trainSeconds / 1e9, clock.Elapsed.TotalSeconds));
+            progress?.Report(new ProgressUpdate("Fine-tuning", epoch, options.Epochs,
+                FormattableString.Invariant($"loss {lossSum / Math.Max(1, seen):F4}, val loss {validLoss:F4}, val acc {validAccuracy:F3}, {seen / trainSeconds:F1} images/s")));
+            if (validLoss < bestLoss - 1e-6)
+            {
+                (bestLoss, bestEpoch) = (validLoss, epoch);
+                best = (Parameter.Snapshot(stage.Parameters), network.Snapshot());
+            }
+            else if (epoch - bestEpoch >= options.Patience)
+            {
+                stoppedEarly = epoch < options.Epochs;
+                break;
+            }
+        }
+        Parameter.Restore(stage.Parameters, best.Stage);
+        network.Restore(best.Head);
+
+        var finalTrain = Pooled(stage, cache, train, progress, "Pooling the fine-tuned features", cancellationToken);
+        if (options.Head.Loss == HeadLoss.Contrastive)
+        {
+            var (x, labels) = Rows(finalTrain, index);
+            head.Centroids = HeadTrainer.ClassCentroids(head, x, labels, head.Classes.Count);
+        }
+        var finalValid = Pooled(stage, cache, validation, progress, "Pooling the fine-tuned features", cancellationToken);
+        var (vx, vy) = Rows(finalValid, index);
+        var report = ClassificationReport.Compute(head.Predict(vx, vy.Length), vy, head.Classes);
+        return new StageTrainingResult(stage, head, warmup, history, bestEpoch, stoppedEarly, report);
+    }
+
+    /// <summary>The stage's pooled features of <paramref name="examples"/> (inference), labelled.</summary>
+    public static LabeledVectors Pooled(ConvStage stage, StageMapCache cache, StageExamples examples, IProgress<ProgressUpdate>? progress,
+        string what, CancellationToken cancellationToken)
+    {
+        var features = new float[(long)examples.Count * stage.Outputs];
+        for (int start = 0; start < examples.Count; start += InferenceBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int batch = Math.Min(InferenceBatch, examples.Count - start);
+            stage.Forward(cache.Read(examples.Rows.AsSpan(start, batch)), training: false).CopyTo(features, (long)start * stage.Outputs);
+            progress?.Report(new ProgressUpdate(what, start + batch, examples.Count));
+        }
+        return new LabeledVectors(examples.Source, stage.Outputs, features, [.. examples.Labels], examples.Names);
+    }
+
+    private static (double Loss, double Accuracy) Validate(ConvStage stage, HeadModel head, StageMapCache cache, int[] rows, int[] labels,
+        HeadTrainingOptions options)
+    {
+        double lossSum = 0;
+        int correct = 0, counted = 0;
+        for (int start = 0; start < rows.Length; start += InferenceBatch)
+        {
+            int batch = Math.Min(InferenceBatch, rows.Length - start);
+            if (options.Loss == HeadLoss.Contrastive && batch < 2) break;
+            var features = stage.Forward(cache.Read(rows.AsSpan(start, batch)), training: false);
+            var output = head.Network.Forward(head.Standardise(features, batch), batch, training: false);
+            var y = labels.AsSpan(start, batch).ToArray();
+            lossSum += HeadTrainer.LossOf(output, y, head.Network.Outputs, head.Classes.Count, options).Loss * batch;
+            counted += batch;
+            if (options.Loss == HeadLoss.Softmax) correct += HeadTrainer.CountCorrect(output, y, head.Classes.Count);
+        }
+        return (lossSum / Math.Max(1, counted), options.Loss == HeadLoss.Softmax ? (double)correct / Math.Max(1, counted) : double.NaN);
+    }
+
+    /// <summary>The examples of the head's classes: their cache rows and class indexes.</summary>
+    private static (int[] Rows, int[] Labels) Known(StageExamples examples, Dictionary<string, int> index)
+    {
+        var kept = Enumerable.Range(0, examples.Count).Where(i => index.ContainsKey(examples.Labels[i])).ToList();
+        if (kept.Count == 0) throw new LookalikeException($"'{examples.Source}' has no images of the training classes.");
+        return ([.. kept.Select(i => examples.Rows[i])], [.. kept.Select(i => index[examples.Labels[i]])]);
+    }
+
+    private static (float[] X, int[] Y) Rows(LabeledVectors features, Dictionary<string, int> index)
+    {
+        var kept = Enumerable.Range(0, features.Count).Where(i => features.Labels[i] is { } l && index.ContainsKey(l)).ToList();
+        var x = new float[(long)kept.Count * features.Dimension];
+        for (int i = 0; i < kept.Count; i++) features.Row(kept[i]).CopyTo(x.AsSpan(i * features.Dimension, features.Dimension));
+        return (x, [.. kept.Select(i => index[features.Labels[i]!])]);
+    }
+
+}
