@@ -12,6 +12,7 @@ public sealed class ConvolutionTests
     [InlineData(7, 300, 37)]
     [InlineData(64, 300, 530)]
     [InlineData(4, 16, 16)]
+    [InlineData(130, 700, 300)]
     public void Gemm_matches_a_naive_product(int m, int k, int n)
     {
         float[] a = RandomVectors.Gaussian(m, k, seed: 1), b = RandomVectors.Gaussian(k, n, seed: 2);
@@ -27,9 +28,6 @@ public sealed class ConvolutionTests
         }
         Gemm.Multiply(a, b, c, m, k, n, accumulate: true);
         for (int i = 0; i < c.Length; i++) Assert.True(Math.Abs(c[i] - expected[i]) < 1e-3, $"element {i}: {c[i]} ≠ {expected[i]}");
-        var viaDots = new float[m * k];
-        Gemm.MultiplyTransposedB(c, b, viaDots, m, n, k, accumulate: false);
-        Assert.Equal(Naive(c, b, m, n, k), viaDots, new ToleranceComparer(1e-3f));
         var transposed = new float[k * n];
         Gemm.Transpose(b, transposed, k, n);
         Assert.Equal(b[(3 * n) + 2], transposed[(2 * k) + 3]);
@@ -167,21 +165,6 @@ public sealed class ConvolutionTests
         int stride = projection ? 2 : 1;
         return new BottleneckWeights(Conv("reduce", inputs, middle, 1, stride), Conv("middle", middle, middle, 3, 1),
             Conv("expand", middle, outputs, 1, 1), projection ? Conv("projection", inputs, outputs, 1, stride) : null);
-    }
-
-    private static float[] Naive(float[] a, float[] b, int m, int k, int n)
-    {
-        var c = new float[m * n];
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = 0;
-                for (int p = 0; p < k; p++) sum += (double)a[(i * k) + p] * b[(j * k) + p];
-                c[(i * n) + j] = (float)sum;
-            }
-        }
-        return c;
     }
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

@@ -12,6 +12,9 @@ namespace Lookalike.Training.Convolutions;
 public sealed class Conv2d : MapLayer
 {
     private float[]? _columns;
+    private float[]? _gradientTransposed;
+    private float[]? _weightGradientTransposed;
+    private float[]? _weightGradient;
     private float[]? _transposed;
     private float[]? _output;
     private float[]? _inputGradient;
@@ -84,7 +87,7 @@ public sealed class Conv2d : MapLayer
         int positions = outputGradient.Plane;
         // Recomputed rather than kept: the unfolded input of a 3×3 convolution is nine times the maps.
         float[] columns = Direct ? input.Data : Unfold(input, outputGradient.Height, outputGradient.Width);
-        Gemm.MultiplyTransposedB(outputGradient.Data, columns, Weights.Gradient, Outputs, positions, Depth, accumulate: true);
+        AccumulateWeightGradient(outputGradient.Data, columns, positions);
         if (!needInputGradient) return null;
         var transposed = Reuse(ref _transposed, (long)Depth * Outputs);
         Gemm.Transpose(Weights.Value, transposed, Outputs, Depth);
@@ -99,6 +102,27 @@ public sealed class Conv2d : MapLayer
         Gemm.Multiply(transposed, outputGradient.Data, columnGradient, Depth, Outputs, positions);
         Fold(columnGradient, inputGradient, outputGradient.Height, outputGradient.Width);
         return inputGradient;
+    }
+
+    /// <summary>
+    /// ∂W += ∂Y · columnsᵀ as a product of row-major matrices: the columns transposed when they are the smaller
+    /// (fewer input rows than output channels), else ∂Yᵀ, giving ∂Wᵀ = columns · ∂Yᵀ, transposed back.
+    /// </summary>
+    private void AccumulateWeightGradient(float[] outputGradient, float[] columns, int positions)
+    {
+        var transposed = Reuse(ref _gradientTransposed, (long)positions * Math.Min(Depth, Outputs));
+        if (Depth <= Outputs)
+        {
+            Gemm.Transpose(columns, transposed, Depth, positions);
+            Gemm.Multiply(outputGradient, transposed, Weights.Gradient, Outputs, positions, Depth, accumulate: true);
+            return;
+        }
+        Gemm.Transpose(outputGradient, transposed, Outputs, positions);
+        var weightGradientTransposed = Reuse(ref _weightGradientTransposed, (long)Depth * Outputs);
+        Gemm.Multiply(columns, transposed, weightGradientTransposed, Depth, positions, Outputs);
+        var weightGradient = Reuse(ref _weightGradient, (long)Depth * Outputs);
+        Gemm.Transpose(weightGradientTransposed, weightGradient, Depth, Outputs);
+        System.Numerics.Tensors.TensorPrimitives.Add(Weights.Gradient, weightGradient, Weights.Gradient);
     }
 
     /// <summary>im2col: row (c·k + dy)·k + dx, column (n·oh + y)·ow + x holds input[c, n, y·s + dy − p, x·s + dx − p] (0 outside).</summary>

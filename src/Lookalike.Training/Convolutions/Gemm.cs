@@ -4,17 +4,22 @@ using System.Runtime.Intrinsics;
 namespace Lookalike.Training.Convolutions;
 
 /// <summary>
-/// C[m×n] (+)= A[m×k] · B[k×n] on row-major floats: panels of B that stay in cache, register tiles of
-/// four rows × sixteen columns (eight 256-bit accumulators, one broadcast of A and two loads of B per
-/// four multiply-adds), parallel over tiles of rows. What the convolutions of a training step spend
+/// C[m×n] (+)= A[m×k] · B[k×n] on row-major floats, as BLAS libraries compute it: B is copied panel
+/// by panel (128 rows × 256 columns, 128 KB: it stays in a core's L2) into sixteen-column strips read
+/// sequentially, and register tiles of four rows × sixteen columns (eight 256-bit accumulators: one
+/// broadcast of A and two loads of B per four fused multiply-adds) pass over it. Parallel over
+/// chunks of rows, each packing the panels it uses. What the convolutions of a training step spend
 /// their time in.
 /// </summary>
 public static class Gemm
 {
     private const int Rows = 4;
     private const int Columns = 16;
-    private const int DepthBlock = 256;
-    private const int ColumnBlock = 512;
+    private const int DepthBlock = 128;
+    private const int ColumnBlock = 256;
+
+    [ThreadStatic]
+    private static float[]? t_panel;
 
     /// <summary>C = A·B, or C += A·B when <paramref name="accumulate"/>.</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
@@ -28,37 +33,67 @@ public static class Gemm
             fixed (float* pa = a, pb = b, pc = c)
             {
                 var (sa, sb, sc) = ((nint)pa, (nint)pb, (nint)pc);
-                int rowTiles = (m + Rows - 1) / Rows, columnBlocks = (n + ColumnBlock - 1) / ColumnBlock;
-                int tasks = rowTiles * columnBlocks;
-                void Tile(int task)
+                int rowTiles = (m + Rows - 1) / Rows;
+                int chunks = (long)m * n * k < 1 << 18 ? 1 : Math.Min(rowTiles, 4 * Environment.ProcessorCount);
+                void Chunk(int chunk)
                 {
-                    int tile = task / columnBlocks, columnBlock = task % columnBlocks;
-                    int row = tile * Rows, rows = Math.Min(Rows, m - row);
-                    int j0 = columnBlock * ColumnBlock, j1 = Math.Min(n, j0 + ColumnBlock);
-                    for (int p0 = 0; p0 < k; p0 += DepthBlock)
-                        Block((float*)sa, (float*)sb, (float*)sc, k, n, row, rows, p0, Math.Min(k, p0 + DepthBlock), j0, j1);
+                    int firstTile = (int)((long)rowTiles * chunk / chunks), endTile = (int)((long)rowTiles * (chunk + 1) / chunks);
+                    var panel = t_panel ??= new float[DepthBlock * ColumnBlock];
+                    fixed (float* packed = panel)
+                    {
+                        for (int j0 = 0; j0 < n; j0 += ColumnBlock)
+                        {
+                            int j1 = Math.Min(n, j0 + ColumnBlock);
+                            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+                            {
+                                int p1 = Math.Min(k, p0 + DepthBlock);
+                                Pack((float*)sb, packed, n, p0, p1, j0, j1);
+                                for (int tile = firstTile; tile < endTile; tile++)
+                                {
+                                    int row = tile * Rows;
+                                    Block((float*)sa, packed, (float*)sb, (float*)sc, k, n, row, Math.Min(Rows, m - row), p0, p1, j0, j1);
+                                }
+                            }
+                        }
+                    }
                 }
-                if ((long)m * n * k < 1 << 18) for (int t = 0; t < tasks; t++) Tile(t);
-                else Parallel.For(0, tasks, Tile);
+                if (chunks == 1) Chunk(0);
+                else Parallel.For(0, chunks, Chunk);
             }
         }
     }
 
-    private static unsafe void Block(float* a, float* b, float* c, int k, int n, int row, int rows, int p0, int p1, int j0, int j1)
+    /// <summary>B[p0..p1, j0..j1] as strips of sixteen columns, each [p][16] (whole strips only; the rest is read from B).</summary>
+    private static unsafe void Pack(float* b, float* packed, int n, int p0, int p1, int j0, int j1)
     {
-        int j = j0;
+        int depth = p1 - p0;
+        for (int j = j0, strip = 0; j + Columns <= j1; j += Columns, strip++)
+        {
+            float* target = packed + ((long)strip * depth * Columns);
+            for (int p = p0; p < p1; p++, target += Columns)
+            {
+                float* source = b + ((long)p * n) + j;
+                Vector256.Load(source).Store(target);
+                Vector256.Load(source + 8).Store(target + 8);
+            }
+        }
+    }
+
+    private static unsafe void Block(float* a, float* packed, float* b, float* c, int k, int n, int row, int rows, int p0, int p1, int j0, int j1)
+    {
+        int j = j0, depth = p1 - p0;
         if (Vector256.IsHardwareAccelerated && rows == Rows)
         {
             float* a0 = a + ((long)row * k), a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
             float* c0 = c + ((long)row * n), c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-            for (; j + Columns <= j1; j += Columns)
+            for (float* strip = packed; j + Columns <= j1; j += Columns, strip += depth * Columns)
             {
                 var (x0, y0) = (Vector256.Load(c0 + j), Vector256.Load(c0 + j + 8));
                 var (x1, y1) = (Vector256.Load(c1 + j), Vector256.Load(c1 + j + 8));
                 var (x2, y2) = (Vector256.Load(c2 + j), Vector256.Load(c2 + j + 8));
                 var (x3, y3) = (Vector256.Load(c3 + j), Vector256.Load(c3 + j + 8));
-                float* bp = b + ((long)p0 * n) + j;
-                for (int p = p0; p < p1; p++, bp += n)
+                float* bp = strip;
+                for (int p = p0; p < p1; p++, bp += Columns)
                 {
                     var (lo, hi) = (Vector256.Load(bp), Vector256.Load(bp + 8));
                     var s = Vector256.Create(a0[p]);
@@ -84,7 +119,7 @@ public static class Gemm
                 y3.Store(c3 + j + 8);
             }
         }
-        // Edges: the last rows of A and the last columns of B.
+        // Edges: the last rows of A and the columns past the last whole strip, from B itself.
         for (int i = row; i < row + rows; i++)
         {
             float* ai = a + ((long)i * k), ci = c + ((long)i * n);
@@ -101,42 +136,31 @@ public static class Gemm
     private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
-    /// <summary>C[m×n] (+)= A[m×k] · B[n×k]ᵀ by dot products of rows (for long k, e.g. weight gradients).</summary>
-    public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate)
-    {
-        unsafe
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-            {
-                var (sa, sb, sc) = ((nint)pa, (nint)pb, (nint)pc);
-                void Row(int i)
-                {
-                    var ai = new ReadOnlySpan<float>((float*)sa + ((long)i * k), k);
-                    var ci = new Span<float>((float*)sc + ((long)i * n), n);
-                    for (int j = 0; j < n; j++)
-                    {
-                        float dot = System.Numerics.Tensors.TensorPrimitives.Dot(ai, new ReadOnlySpan<float>((float*)sb + ((long)j * k), k));
-                        ci[j] = accumulate ? ci[j] + dot : dot;
-                    }
-                }
-                if ((long)m * n * k < 1 << 18) for (int i = 0; i < m; i++) Row(i);
-                else Parallel.For(0, m, Row);
-            }
-        }
-    }
-
-    /// <summary>Bᵀ of a row-major m×n matrix into <paramref name="transposed"/> (n×m).</summary>
+    /// <summary>The transpose of a row-major m×n matrix into <paramref name="transposed"/> (n×m), in cache-sized tiles.</summary>
     public static void Transpose(ReadOnlySpan<float> matrix, Span<float> transposed, int m, int n)
     {
-        const int T = 32;
-        for (int i0 = 0; i0 < m; i0 += T)
+        if (matrix.Length < (long)m * n || transposed.Length < (long)m * n) throw new ArgumentException($"Transpose of {m}×{n} was given arrays too small.");
+        unsafe
         {
-            for (int j0 = 0; j0 < n; j0 += T)
+            fixed (float* source = matrix, target = transposed)
             {
-                for (int i = i0; i < Math.Min(m, i0 + T); i++)
+                var (s, t) = ((nint)source, (nint)target);
+                const int T = 32;
+                int bands = (m + T - 1) / T;
+                void Band(int band)
                 {
-                    for (int j = j0; j < Math.Min(n, j0 + T); j++) transposed[(j * m) + i] = matrix[(i * n) + j];
+                    int i0 = band * T, i1 = Math.Min(m, i0 + T);
+                    for (int j0 = 0; j0 < n; j0 += T)
+                    {
+                        int j1 = Math.Min(n, j0 + T);
+                        for (int i = i0; i < i1; i++)
+                        {
+                            for (int j = j0; j < j1; j++) ((float*)t)[((long)j * m) + i] = ((float*)s)[((long)i * n) + j];
+                        }
+                    }
                 }
+                if ((long)m * n < 1 << 16) for (int band = 0; band < bands; band++) Band(band);
+                else Parallel.For(0, bands, Band);
             }
         }
     }
