@@ -80,13 +80,7 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
     [SharedDataFact]
     public async Task Augmentation_adds_flipped_copies_of_the_training_images_only()
     {
-        string images = _temp.Combine("augment");
-        foreach (string label in new[] { "cat", "ship" })
-        {
-            Directory.CreateDirectory(Path.Combine(images, label));
-            foreach (string file in Directory.GetFiles(Path.Combine(cifar.Images, label)).Order().Take(10))
-                File.Copy(file, Path.Combine(images, label, Path.GetFileName(file)));
-        }
+        string images = CatsAndShips("augment");
         string output = _temp.Combine("augmented-head");
         var result = await CliRunner.RunAsync("train", "--db", images, "--model", TestData.ModelPath, "--head", "dense(16,relu)",
             "--epochs", "5", "--augment", "flip", "--out", output);
@@ -99,6 +93,52 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
         var features = await CliRunner.RunAsync("train", "--db", cifar.Collection, "--augment", "crop", "--out", output);
         Assert.Equal(1, features.ExitCode);
         Assert.Contains("--augment needs --db to be a folder of images", features.Error);
+    }
+
+    [SharedDataFact]
+    public async Task Unfreezing_conv5_writes_a_backbone_that_index_takes_and_refuses_what_it_cannot_train_on()
+    {
+        string images = CatsAndShips("stage");
+        string output = _temp.Combine("stage-out");
+        var result = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", images, "--model", TestData.ModelPath, "--head", "dense(16,relu)",
+            "--lr", "1e-3", "--warmup-head-epochs", "2", "--epochs", "1", "--stage-batch", "8", "--out", output);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("epoch 1:", result.Output);
+        Assert.Contains("GFLOP/s", result.Output);
+        foreach (string file in new[] { "model.onnx", "head.json", "model.card.json", "report.json", "report.txt", "loss.png" })
+            Assert.True(File.Exists(Path.Combine(output, file)), $"{file} was not written");
+        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json"))))
+            Assert.Equal((18, 2), (report.RootElement.GetProperty("trainImages").GetInt32(), report.RootElement.GetProperty("validationImages").GetInt32()));
+
+        string collection = _temp.Combine("stage.lookalike");
+        var indexed = await CliRunner.RunAsync("index", images, "--collection", collection, "--model", Path.Combine(output, "model.onnx"),
+            "--head", Path.Combine(output, "head.json"));
+        Assert.True(indexed.ExitCode == 0, indexed.Error);
+        string query = Directory.GetFiles(Path.Combine(images, "ship")).Order().First();
+        var searched = await CliRunner.RunAsync("search", query, "--collection", collection, "-k", "1", "--json");
+        Assert.True(searched.ExitCode == 0, searched.Error);
+        Assert.Contains(Path.GetFileName(query), searched.Output);
+
+        var notImages = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", cifar.Collection, "--model", TestData.ModelPath, "--out", output);
+        Assert.Equal(1, notImages.ExitCode);
+        Assert.Contains("at least two class folders", notImages.Error);
+        var augmented = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", images, "--augment", "flip", "--out", output);
+        Assert.Equal(1, augmented.ExitCode);
+        Assert.Contains("--augment is not available with --unfreeze", augmented.Error);
+        Assert.NotEqual(0, (await CliRunner.RunAsync("train", "--unfreeze", "conv4", "--db", images, "--out", output)).ExitCode);
+    }
+
+    /// <summary>The first ten cat and ship images of the indexed CIFAR-10 sample, copied into a new class/image folder.</summary>
+    private string CatsAndShips(string name)
+    {
+        string images = _temp.Combine(name);
+        foreach (string label in new[] { "cat", "ship" })
+        {
+            Directory.CreateDirectory(Path.Combine(images, label));
+            foreach (string file in Directory.GetFiles(Path.Combine(cifar.Images, label)).Order().Take(10))
+                File.Copy(file, Path.Combine(images, label, Path.GetFileName(file)));
+        }
+        return images;
     }
 
     public void Dispose() => _temp.Dispose();

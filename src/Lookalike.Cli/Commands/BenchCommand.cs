@@ -6,10 +6,10 @@ using Lookalike.Sessions.Benchmarks;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary><c>lookalike bench backbones</c>: compare backbones' speed and retrieval quality in one run.</summary>
+/// <summary><c>lookalike bench backbones|finetune</c>: compare backbones' speed and retrieval quality, or what fine-tuning conv5 buys, in one run.</summary>
 internal static class BenchCommand
 {
-    public static Command Create(CliContext context) => new("bench", "Measure Lookalike on this machine.") { Backbones(context) };
+    public static Command Create(CliContext context) => new("bench", "Measure Lookalike on this machine.") { Backbones(context), FineTune(context) };
 
     private static Command Backbones(CliContext context)
     {
@@ -37,8 +37,7 @@ internal static class BenchCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string folder = parse.GetValue(cifar) ?? (IO.SharedDataFolder.Find() is { } shared ? Path.Combine(shared, "datasets", "cifar10")
-                : throw new LookalikeException("No shared data folder with CIFAR-10 was found; give --cifar10 FOLDER (train/ and test/ of class/image)."));
+            string folder = CifarFolder(parse.GetValue(cifar));
             string[] names = parse.GetValue(models) is { Length: > 0 } given ? given : [.. Onnx.Models.Backbones.All.Select(b => b.Name)];
             var options = new BackboneBenchmarkOptions
             {
@@ -54,13 +53,69 @@ internal static class BenchCommand
                 CacheDirectory = Path.Combine(ModelLocator.DataDirectory, "cache"),
             };
             var report = await ConsoleProgress.RunAsync(context, "Benchmarking", progress => BackboneBenchmark.RunAsync(options, progress, cancellationToken));
-            string table = report.ToMarkdown();
-            context.Console.Profile.Out.Writer.Write(table);
-            if (parse.GetValue(json) is { } jsonPath) report.WriteJson(jsonPath);
-            if (parse.GetValue(markdown) is { } markdownPath) IO.AtomicFile.Write(markdownPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(table)));
-            return 0;
+            return Write(context, report.ToMarkdown(), parse.GetValue(markdown), parse.GetValue(json), report.WriteJson);
         });
         return command;
+    }
+
+    private static Command FineTune(CliContext context)
+    {
+        var model = CommonOptions.Model();
+        var cifar = new Option<string?>("--cifar10") { Description = "CIFAR-10 as images (train/ and test/, class/image; default: the shared data folder's)." };
+        var database = PerClass("--db-per-class", "CIFAR-10 training images per class (training set and database)", 1000);
+        var queries = PerClass("--queries-per-class", "CIFAR-10 test images per class as queries", 100);
+        var fashionDatabase = PerClass("--fashion-db-per-class", "Fashion-MNIST training images per class (0: leave it out)", 1000, minimum: 0);
+        var fashionQueries = PerClass("--fashion-queries-per-class", "Fashion-MNIST test images per class as queries", 100);
+        var epochs = PerClass("--epochs", "most joint epochs of stage and head", 10);
+        var warmup = PerClass("--warmup-head-epochs", "most epochs of the head alone first", 20);
+        var patience = PerClass("--patience", "joint epochs without a better validation loss before stopping", 3);
+        var batch = PerClass("--stage-batch", "images per joint step", 32, minimum: 2);
+        var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate.", DefaultValueFactory = _ => 1e-5 };
+        var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this Markdown file." };
+        var command = new Command("finetune", "Exact cosine mAP@10 and mP@10 of (a) ImageNet features, (b) a dense head on them, (c) conv5 fine-tuned with " +
+            "the head, on CIFAR-10 and Fashion-MNIST images, with the training's images/s and the GEMM kernel's GFLOP/s against the peak, in one run.")
+        {
+            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, json, markdown,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var defaults = new FineTuneBenchmarkOptions { Cifar10 = "", WorkDirectory = "", CacheDirectory = "" };
+            var options = defaults with
+            {
+                Model = parse.GetValue(model) ?? defaults.Model,
+                Cifar10 = CifarFolder(parse.GetValue(cifar)),
+                DatabasePerClass = parse.GetValue(database),
+                QueriesPerClass = parse.GetValue(queries),
+                FashionDatabasePerClass = parse.GetValue(fashionDatabase),
+                FashionQueriesPerClass = parse.GetValue(fashionQueries),
+                Stage = defaults.Stage with
+                {
+                    Epochs = parse.GetValue(epochs),
+                    WarmupHeadEpochs = parse.GetValue(warmup),
+                    Patience = parse.GetValue(patience),
+                    BatchSize = parse.GetValue(batch),
+                    BackboneLearningRate = parse.GetValue(backboneRate),
+                },
+                WorkDirectory = Path.Combine(ModelLocator.DataDirectory, "cache", "bench-finetune"),
+                CacheDirectory = Path.Combine(ModelLocator.DataDirectory, "cache"),
+            };
+            var report = await ConsoleProgress.RunAsync(context, "Benchmarking", progress => FineTuneBenchmark.RunAsync(options, progress, cancellationToken));
+            return Write(context, report.ToMarkdown(), parse.GetValue(markdown), parse.GetValue(json), report.WriteJson);
+        });
+        return command;
+    }
+
+    private static string CifarFolder(string? given) => given ?? (IO.SharedDataFolder.Find() is { } shared ? Path.Combine(shared, "datasets", "cifar10")
+        : throw new LookalikeException("No shared data folder with CIFAR-10 was found; give --cifar10 FOLDER (train/ and test/ of class/image)."));
+
+    /// <summary>Prints the tables and writes them (and the JSON report) where asked; the exit code.</summary>
+    private static int Write(CliContext context, string table, string? markdownPath, string? jsonPath, Action<string> writeJson)
+    {
+        context.Console.Profile.Out.Writer.Write(table);
+        if (markdownPath is not null) IO.AtomicFile.Write(markdownPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(table)));
+        if (jsonPath is not null) writeJson(jsonPath);
+        return 0;
     }
 
     private static Option<int> PerClass(string name, string description, int value, int minimum = 1)

@@ -24,14 +24,14 @@ public static class BackboneBenchmark
         var models = options.Models.Select(ModelLocator.Resolve).ToList();
         var datasets = new List<(string Name, string Database, string Queries)>
         {
-            ("CIFAR-10", Subset(Path.Combine(options.Cifar10, "train"), 0, options.DatabasePerClass, options.WorkDirectory, "cifar10-db"),
-                Subset(Path.Combine(options.Cifar10, "test"), 0, options.QueriesPerClass, options.WorkDirectory, "cifar10-queries")),
+            ("CIFAR-10", BenchmarkData.Subset(Path.Combine(options.Cifar10, "train"), 0, options.DatabasePerClass, options.WorkDirectory, "cifar10-db"),
+                BenchmarkData.Subset(Path.Combine(options.Cifar10, "test"), 0, options.QueriesPerClass, options.WorkDirectory, "cifar10-queries")),
         };
         if (options.FashionDatabasePerClass > 0)
         {
             string fashion = FashionMnist.ExportImages("test", Path.Combine(options.CacheDirectory, "fashion-mnist-images", "test"));
-            datasets.Add(("Fashion-MNIST", Subset(fashion, 0, options.FashionDatabasePerClass, options.WorkDirectory, "fashion-db"),
-                Subset(fashion, options.FashionDatabasePerClass, options.FashionQueriesPerClass, options.WorkDirectory, "fashion-queries")));
+            datasets.Add(("Fashion-MNIST", BenchmarkData.Subset(fashion, 0, options.FashionDatabasePerClass, options.WorkDirectory, "fashion-db"),
+                BenchmarkData.Subset(fashion, options.FashionDatabasePerClass, options.FashionQueriesPerClass, options.WorkDirectory, "fashion-queries")));
         }
         var speedImages = ImageFiles.Scan(datasets[0].Queries).SampleFirst(options.SpeedImages).Images.Take(options.SpeedImages).ToList();
         var results = new List<BackboneResult>();
@@ -47,10 +47,9 @@ public static class BackboneBenchmark
             var quality = new List<DatasetQuality>();
             foreach (var (dataset, databaseFolder, queriesFolder) in datasets)
             {
-                var database = await loader.LoadAsync(databaseFolder, Stage(progress, $"{name}: {dataset} database"), cancellationToken);
-                var queries = await loader.LoadAsync(queriesFolder, Stage(progress, $"{name}: {dataset} queries"), cancellationToken);
-                var report = Evaluator.Run(database, queries, new EvaluationOptions([Flat.TypeName], DistanceMetric.Cosine));
-                quality.Add(new DatasetQuality(dataset, database.Count, queries.Count, report.Indexes[0].Overall.MapAtK, report.Indexes[0].Overall.PrecisionAt10));
+                var database = await loader.LoadAsync(databaseFolder, BenchmarkData.Stage(progress, $"{name}: {dataset} database"), cancellationToken);
+                var queries = await loader.LoadAsync(queriesFolder, BenchmarkData.Stage(progress, $"{name}: {dataset} queries"), cancellationToken);
+                quality.Add(BenchmarkData.Quality(dataset, database, queries));
             }
             results.Add(new BackboneResult(name, new FileInfo(models[m]).Length, extractor.Metadata.Dimension, extractor.Metadata.Dimension * sizeof(float),
                 inference, pipeline, quality));
@@ -88,9 +87,6 @@ public static class BackboneBenchmark
         return results;
     }
 
-    private static IProgress<ProgressUpdate>? Stage(IProgress<ProgressUpdate>? progress, string stage) =>
-        progress is null ? null : new Progress<ProgressUpdate>(p => progress.Report(p with { Stage = stage }));
-
     /// <summary>Images/s of indexing <paramref name="images"/> into a new embedded collection (read, decode, run, store, commit).</summary>
     private static async Task<double> IndexingSpeedAsync(OnnxFeatureExtractor extractor, IReadOnlyList<string> images, string folder,
         CancellationToken cancellationToken)
@@ -104,24 +100,5 @@ public static class BackboneBenchmark
         var report = await new FolderIndexer(collection, extractor).IndexAsync(Path.Combine(folder, "images"), cancellationToken: cancellationToken);
         Directory.Delete(folder, recursive: true);
         return report.ImagesPerSecond;
-    }
-
-    /// <summary>A copy of images <paramref name="skip"/>.. <paramref name="skip"/>+<paramref name="perClass"/> of each class folder (name order).</summary>
-    private static string Subset(string source, int skip, int perClass, string work, string name)
-    {
-        string target = Path.Combine(work, $"{name}-{skip}-{perClass}");
-        string done = Path.Combine(target, ".complete");
-        if (File.Exists(done)) return target;
-        if (!Directory.Exists(source)) throw new Errors.LookalikeException($"Dataset folder '{source}' does not exist.");
-        foreach (string classFolder in Directory.GetDirectories(source).Order(StringComparer.Ordinal))
-        {
-            string destination = Path.Combine(target, Path.GetFileName(classFolder));
-            Directory.CreateDirectory(destination);
-            foreach (string file in Directory.GetFiles(classFolder).Where(f => ImageFiles.Extensions.Contains(Path.GetExtension(f)))
-                .Order(StringComparer.Ordinal).Skip(skip).Take(perClass))
-                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
-        }
-        File.WriteAllText(done, "");
-        return target;
     }
 }
