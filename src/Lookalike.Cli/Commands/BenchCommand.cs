@@ -71,12 +71,13 @@ internal static class BenchCommand
         var patience = PerClass("--patience", "joint epochs without a better validation loss before stopping", 3);
         var batch = PerClass("--stage-batch", "images per joint step", 32, minimum: 2);
         var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate.", DefaultValueFactory = _ => 1e-5 };
+        var jointRate = new Option<double?>("--joint-lr") { Description = "The head's learning rate while the stage trains too (default: the head's, 1e-3)." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this Markdown file." };
         var command = new Command("finetune", "Exact cosine mAP@10 and mP@10 of (a) ImageNet features, (b) a dense head on them, (c) conv5 fine-tuned with " +
             "the head, on CIFAR-10 and Fashion-MNIST images, with the training's images/s and the GEMM kernel's GFLOP/s against the peak, in one run.")
         {
-            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, json, markdown,
+            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, jointRate, json, markdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -96,6 +97,7 @@ internal static class BenchCommand
                     Patience = parse.GetValue(patience),
                     BatchSize = parse.GetValue(batch),
                     BackboneLearningRate = parse.GetValue(backboneRate),
+                    JointHeadLearningRate = parse.GetValue(jointRate),
                 },
                 WorkDirectory = Path.Combine(ModelLocator.DataDirectory, "cache", "bench-finetune"),
                 CacheDirectory = Path.Combine(ModelLocator.DataDirectory, "cache"),

@@ -51,10 +51,11 @@ internal static class TrainCommand
         var warmup = new Option<int>("--warmup-head-epochs") { Description = "With --unfreeze: most epochs of the head alone first.", DefaultValueFactory = _ => 20 };
         var backboneRate = new Option<double>("--backbone-lr") { Description = "With --unfreeze: the stage's learning rate (AdamW).", DefaultValueFactory = _ => 1e-5 };
         var stageBatch = new Option<int>("--stage-batch") { Description = "With --unfreeze: images per step of stage and head together.", DefaultValueFactory = _ => 32 };
+        var jointRate = new Option<double?>("--joint-lr") { Description = "With --unfreeze: the head's learning rate while the stage trains too (default: --lr)." };
         var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features (or, with --unfreeze conv5, the last stage too), print a classification report, save the head for --head.")
         {
             database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, device, augment,
-            unfreeze, warmup, backboneRate, stageBatch,
+            unfreeze, warmup, backboneRate, stageBatch, jointRate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,7 +68,7 @@ internal static class TrainCommand
                 var request = new StageFineTuningRequest(ModelLocator.Resolve(parse.GetValue(model)), parse.GetValue(database)!, parse.GetValue(validation),
                     parse.GetValue(output)!, Path.Combine(ModelLocator.DataDirectory, "cache"),
                     new StageTrainingOptions(options, parse.GetValue(warmup), parse.GetValue(backboneRate), parse.GetValue(epochs),
-                        parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay)),
+                        parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay), parse.GetValue(jointRate)),
                     Onnx.ExecutionDevice.Parse(parse.GetValue(device)));
                 var outcome = await ConsoleProgress.RunAsync(context, "Fine-tuning conv5", p => StageFineTuning.RunAsync(request, p, cancellationToken));
                 StageReport.Write(context, outcome);

@@ -49,6 +49,18 @@ public sealed class ConvStage
         return total;
     }
 
+    /// <summary>
+    /// Floating-point operations of one image's training step: the forward pass, the weight gradients and the input
+    /// gradients (2 per multiply-add each), less the input gradients of the first block's convolutions that read the
+    /// stage's input (no one needs them).
+    /// </summary>
+    public double TrainingFlops(int height, int width)
+    {
+        var first = Blocks[0];
+        long unneeded = first.Main[0].Conv.MultiplyAdds(height, width) + (first.Projection?.Conv.MultiplyAdds(height, width) ?? 0);
+        return 2.0 * ((3 * MultiplyAdds(height, width)) - unneeded);
+    }
+
     /// <summary>Pooled features (batch × <see cref="Outputs"/>) of a batch of input maps.</summary>
     public float[] Forward(FeatureMaps input, bool training)
     {

@@ -17,8 +17,9 @@ namespace Lookalike.Training.Stages;
 /// <param name="Patience">Epochs without a better validation loss before stopping (the best epoch is restored).</param>
 /// <param name="BatchSize">Images per step of the joint phase.</param>
 /// <param name="WeightDecay">Decoupled weight decay of the stage's convolutions.</param>
+/// <param name="JointHeadLearningRate">The head's learning rate in the joint phase (null: the warm-up's, <see cref="HeadTrainingOptions.LearningRate"/>).</param>
 public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 20, double BackboneLearningRate = 1e-5, int Epochs = 30,
-    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4);
+    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null);
 
 /// <summary>One epoch of the joint phase.</summary>
 /// <param name="Epoch">1-based.</param>
@@ -57,8 +58,9 @@ public static class StageTrainer
     public static StageTrainingResult Train(ResNetStage parent, StageMapCache cache, StageExamples train, StageExamples validation,
         StageTrainingOptions options, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (options.Epochs < 0 || options.WarmupHeadEpochs < 1 || options.Patience < 1 || options.BatchSize < 2 || !(options.BackboneLearningRate >= 0))
-            throw new LookalikeException("Warm-up epochs and patience must be at least 1, joint epochs at least 0, the batch at least 2, the stage's learning rate not negative.");
+        if (options.Epochs < 0 || options.WarmupHeadEpochs < 1 || options.Patience < 1 || options.BatchSize < 2 || !(options.BackboneLearningRate >= 0)
+            || options.JointHeadLearningRate is not (null or > 0))
+            throw new LookalikeException("Warm-up epochs and patience must be at least 1, joint epochs at least 0, the batch at least 2, the stage's learning rate not negative, the joint head's positive.");
         if (cache.Shape.Channels != parent.InputChannels)
             throw new LookalikeException($"The cached maps have {cache.Shape.Channels} channels; the stage of '{parent.ModelPath}' takes {parent.InputChannels}.");
         var stage = new ConvStage(parent.Blocks);
@@ -73,15 +75,15 @@ public static class StageTrainer
         var (trainRows, trainY) = Known(train, index);
         var (validRows, validY) = Known(validation, index);
 
-        var stageOptimizer = new AdamW(stage.Parameters, Math.Max(options.BackboneLearningRate, 1e-30), options.WeightDecay);
-        var headOptimizer = new AdamW(network.Parameters, options.Head.LearningRate, options.Head.WeightDecay);
+        var stageOptimizer = new AdamW(stage.Parameters, options.BackboneLearningRate, options.WeightDecay);
+        var headOptimizer = new AdamW(network.Parameters, options.JointHeadLearningRate ?? options.Head.LearningRate, options.Head.WeightDecay);
         double bestLoss = Validate(stage, head, cache, validRows, validY, options.Head).Loss;
         int bestEpoch = 0;
         var best = (Stage: Parameter.Snapshot(stage.Parameters), Head: network.Snapshot());
         var history = new List<StageEpochRecord>();
         var random = new Random(options.Head.Seed);
         var order = Enumerable.Range(0, trainRows.Length).ToArray();
-        double flopsPerImage = 3.0 * 2 * stage.MultiplyAdds(cache.Shape.Height, cache.Shape.Width);
+        double flopsPerImage = stage.TrainingFlops(cache.Shape.Height, cache.Shape.Width);
         bool stoppedEarly = false;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
