@@ -10,12 +10,6 @@ namespace Lookalike.Cli.Commands;
 /// <summary>What <c>train --unfreeze conv5</c> prints and writes beside the model: the report, the epochs with their speed, the curves.</summary>
 internal static class StageReport
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public static void Write(CliContext context, StageFineTuningOutcome outcome)
     {
         var result = outcome.Result;
@@ -33,7 +27,7 @@ internal static class StageReport
             report = result.Report,
             warmup = result.Warmup.History,
             history = result.History,
-        }, Json));
+        }, ReportJson.Options));
         int warm = result.Warmup.History.Count;
         Charts.Lines(Path.Combine(folder, "loss.png"), "loss per epoch (head alone, then stage and head)", "epoch", "loss",
             [("train", [.. result.Warmup.History.Select(h => ((double)h.Epoch, h.TrainLoss)), .. result.History.Select(h => ((double)(warm + h.Epoch), h.TrainLoss))]),

@@ -18,8 +18,6 @@ namespace Lookalike.Cli.Commands;
 /// <summary><c>lookalike train</c>: a dense head on frozen CNN features; its hidden layer becomes a retrieval embedding.</summary>
 internal static class TrainCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     public static Command Create(CliContext context)
     {
         var database = new Option<string>("--db") { Description = "Labelled training data: folder of class/image, collection, or features (+ .labels.txt).", Required = true };
@@ -109,7 +107,7 @@ internal static class TrainCommand
                 stoppedEarly = result.StoppedEarly,
                 report = result.Report,
                 history = result.History,
-            }, Json));
+            }, ReportJson.Options));
             Charts.Lines(Path.Combine(folder, "loss.png"), "loss per epoch", "epoch", "loss",
                 [("train", [.. result.History.Select(h => ((double)h.Epoch, h.TrainLoss))]),
                  ("validation", [.. result.History.Select(h => ((double)h.Epoch, h.ValidationLoss))])]);

@@ -9,15 +9,9 @@ namespace Lookalike.Evaluation.Reports;
 /// <summary>Formats an <see cref="EvaluationReport"/> as Markdown tables or JSON.</summary>
 public static class EvaluationReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Writes the report as JSON atomically.</summary>
     public static void WriteJson(EvaluationReport report, string path) =>
-        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, report, Json));
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, report, ReportJson.Options));
 
     /// <summary>The report as Markdown: one overall row per index, then a per-class table per index.</summary>
     public static string ToMarkdown(EvaluationReport report, bool perClass = true)

@@ -11,12 +11,6 @@ namespace Lookalike.Evaluation.Reports;
 /// <summary>Writes distance statistics as Markdown, JSON, histograms (PNG) and an optional HTML page.</summary>
 public static class StatisticsReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Tables of the summaries: random pairs, 10 nearest neighbours, and same-class pairs per class.</summary>
     public static string ToMarkdown(DistanceStatisticsReport report)
     {
@@ -43,7 +37,7 @@ public static class StatisticsReportWriter
     {
         Directory.CreateDirectory(folder);
         var files = new List<string> { "stats.json", "stats.md" };
-        AtomicFile.Write(Path.Combine(folder, "stats.json"), s => JsonSerializer.Serialize(s, report, Json));
+        AtomicFile.Write(Path.Combine(folder, "stats.json"), s => JsonSerializer.Serialize(s, report, ReportJson.Options));
         string markdown = ToMarkdown(report);
         AtomicFile.WriteAllText(Path.Combine(folder, "stats.md"), markdown);
         var plots = new List<string>();

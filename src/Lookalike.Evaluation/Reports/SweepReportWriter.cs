@@ -10,19 +10,13 @@ namespace Lookalike.Evaluation.Reports;
 /// <summary>Writes a sweep as <c>sweep.json</c>, <c>sweep.md</c> and, on request, <c>sweep.html</c> with the plots.</summary>
 public static class SweepReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Writes the sweep as JSON atomically.</summary>
     public static void WriteJson(SweepResult sweep, string path) =>
-        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, sweep, Json));
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, sweep, ReportJson.Options));
 
     /// <summary>Reads a sweep written by <see cref="WriteJson"/>.</summary>
     public static SweepResult ReadJson(string path) =>
-        JsonSerializer.Deserialize<SweepResult>(File.ReadAllBytes(path), Json)
+        JsonSerializer.Deserialize<SweepResult>(File.ReadAllBytes(path), ReportJson.Options)
             ?? throw new Errors.LookalikeException($"'{path}' holds no sweep.");
 
     /// <summary>One row per setting: mAP, mP@10, recall@10, visited %, latency p50 (and mAP without distractors when measured).</summary>

@@ -32,12 +32,9 @@ public sealed record FineTuneBenchmarkOptions
     /// <summary>Query images per Fashion-MNIST class, from its test split.</summary>
     public int FashionQueriesPerClass { get; init; } = 100;
 
-    /// <summary>The head of (b) and (c), and its training.</summary>
-    public HeadTrainingOptions Head { get; init; } = new("dropout(0.5),dense(256,relu),dropout(0.5),dense(128,relu),dropout(0.5),dense(64,relu)",
-        LearningRate: 1e-3);
-
-    /// <summary>The stage's schedule of (c) (its head options are <see cref="Head"/>'s).</summary>
-    public StageTrainingOptions Stage { get; init; } = new(new HeadTrainingOptions("dense(64)"));
+    /// <summary>The schedule of (c); its head (and that head's training) is also (b).</summary>
+    public StageTrainingOptions Stage { get; init; } = new(new HeadTrainingOptions(
+        "dropout(0.5),dense(256,relu),dropout(0.5),dense(128,relu),dropout(0.5),dense(64,relu)", LearningRate: 1e-3));
 
     /// <summary>Where the subsets and fine-tuned models go.</summary>
     public required string WorkDirectory { get; init; }
@@ -65,14 +62,8 @@ public sealed record FineTuneResult(string Dataset, DatasetQuality ImageNet, Dat
 /// <param name="Results">Per dataset.</param>
 public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, double? PeakGflops, IReadOnlyList<FineTuneResult> Results)
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Writes the report as JSON (atomically).</summary>
-    public void WriteJson(string path) => IO.AtomicFile.Write(path, stream => System.Text.Json.JsonSerializer.Serialize(stream, this, Json));
+    public void WriteJson(string path) => IO.AtomicFile.Write(path, stream => System.Text.Json.JsonSerializer.Serialize(stream, this, IO.ReportJson.Options));
 
     /// <summary>The tables.</summary>
     public string ToMarkdown()
@@ -135,11 +126,11 @@ public static class FineTuneBenchmark
         foreach (var (name, databaseFolder, queriesFolder) in datasets)
         {
             var (database, queries) = await FeaturesAsync(model, databaseFolder, queriesFolder, options, progress, $"{name}: ImageNet features", cancellationToken);
-            var (train, validation) = database.SplitStratified(0.1, options.Head.Seed);
-            var head = HeadTrainer.Train(train, validation, options.Head, BenchmarkData.Stage(progress, $"{name}: head")).Head;
+            var (train, validation) = database.SplitStratified(0.1, options.Stage.Head.Seed);
+            var head = HeadTrainer.Train(train, validation, options.Stage.Head, BenchmarkData.Stage(progress, $"{name}: head")).Head;
             var clock = Stopwatch.StartNew();
             var outcome = await StageFineTuning.RunAsync(new StageFineTuningRequest(model, databaseFolder, null,
-                Path.Combine(options.WorkDirectory, $"finetuned-{name}"), options.CacheDirectory, options.Stage with { Head = options.Head },
+                Path.Combine(options.WorkDirectory, $"finetuned-{name}"), options.CacheDirectory, options.Stage,
                 ExecutionDevice.Cpu), BenchmarkData.Stage(progress, $"{name}: fine-tuning conv5"), cancellationToken);
             double seconds = clock.Elapsed.TotalSeconds;
             var (tunedDatabase, tunedQueries) = await FeaturesAsync(outcome.ModelPath, databaseFolder, queriesFolder, options, progress,

@@ -20,6 +20,7 @@ public sealed class Conv2d : MapLayer
     private float[]? _inputGradient;
     private float[]? _columnGradient;
     private FeatureMaps? _input;
+    private bool _columnsOfInput;
 
     /// <summary>A convolution with the given weights ([out, in, kernel, kernel], copied).</summary>
     public Conv2d(string name, int inputs, int outputs, int kernel, int stride, int pad, ReadOnlySpan<float> weights)
@@ -76,6 +77,8 @@ public sealed class Conv2d : MapLayer
         // The output buffer is reused: a training step's output is consumed before the next forward pass.
         var output = new FeatureMaps(Outputs, input.Batch, oh, ow, Reuse(ref _output, (long)Outputs * positions));
         Gemm.Multiply(Weights.Value, columns, output.Data, Outputs, Depth, positions);
+        // The unfolded input stays in its buffer for the backward pass, until a forward pass outside training overwrites it.
+        _columnsOfInput = training && !Direct;
         if (training) _input = input;
         return output;
     }
@@ -85,8 +88,7 @@ public sealed class Conv2d : MapLayer
     {
         var input = _input ?? throw new InvalidOperationException($"Convolution '{Name}': backward before a training forward pass.");
         int positions = outputGradient.Plane;
-        // Recomputed rather than kept: the unfolded input of a 3×3 convolution is nine times the maps.
-        float[] columns = Direct ? input.Data : Unfold(input, outputGradient.Height, outputGradient.Width);
+        float[] columns = Direct ? input.Data : _columnsOfInput ? _columns! : Unfold(input, outputGradient.Height, outputGradient.Width);
         AccumulateWeightGradient(outputGradient.Data, columns, positions);
         if (!needInputGradient) return null;
         var transposed = Reuse(ref _transposed, (long)Depth * Outputs);

@@ -157,7 +157,7 @@ public static class HeadTrainer
         return centroids;
     }
 
-    private static (float[] X, int[] Y) Labelled(LabeledVectors data, List<string> classes)
+    internal static (float[] X, int[] Y) Labelled(LabeledVectors data, IReadOnlyList<string> classes)
     {
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var rows = Enumerable.Range(0, data.Count).Where(i => data.Labels[i] is { } l && index.ContainsKey(l)).ToList();

@@ -47,7 +47,7 @@ public static class StageFineTuning
     {
         var clock = Stopwatch.StartNew();
         var parent = ResNetStage.Read(request.ModelPath);
-        string parentSha = FileHash.Sha256Of(request.ModelPath);
+        string parentSha = ModelLocator.HashCache.Sha256Of(request.ModelPath);
         string trunkPath = Path.Combine(request.CacheDirectory, "stage-trunks", $"{parentSha[..16]}.onnx");
         if (!File.Exists(trunkPath)) StageModels.WriteTrunk(parent, trunkPath);
         var shape = StageModels.ReadMapShape(trunkPath);

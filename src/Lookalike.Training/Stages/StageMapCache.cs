@@ -27,6 +27,7 @@ public sealed class StageMapCache : IDisposable
     private readonly Dictionary<string, int> _rows = new(StringComparer.Ordinal);
     private MemoryMappedFile? _map;
     private MemoryMappedViewAccessor? _view;
+    private ushort[]? _row;
 
     private StageMapCache(string folder, MapShape shape, FileStream lockFile)
     {
@@ -128,7 +129,7 @@ public sealed class StageMapCache : IDisposable
         var view = View();
         var maps = new FeatureMaps(Shape.Channels, rows.Length, Shape.Height, Shape.Width);
         int area = Shape.Height * Shape.Width, batch = rows.Length;
-        var half = new ushort[Shape.Length];
+        var half = _row ??= new ushort[Shape.Length];
         for (int n = 0; n < rows.Length; n++)
         {
             view.ReadArray((long)rows[n] * RowBytes, half, 0, half.Length);

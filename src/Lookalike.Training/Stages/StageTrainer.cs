@@ -140,14 +140,15 @@ public static class StageTrainer
         Parameter.Restore(stage.Parameters, best.Stage);
         network.Restore(best.Head);
 
-        var finalTrain = Pooled(stage, cache, train, progress, "Pooling the fine-tuned features", cancellationToken);
+        // When no joint epoch was kept the stage is the one the warm-up pooled with: its features stand.
+        LabeledVectors Final(StageExamples examples, LabeledVectors before) =>
+            bestEpoch == 0 ? before : Pooled(stage, cache, examples, progress, "Pooling the fine-tuned features", cancellationToken);
         if (options.Head.Loss == HeadLoss.Contrastive)
         {
-            var (x, labels) = Rows(finalTrain, index);
+            var (x, labels) = HeadTrainer.Labelled(Final(train, trainFeatures), head.Classes);
             head.Centroids = HeadTrainer.ClassCentroids(head, x, labels, head.Classes.Count);
         }
-        var finalValid = Pooled(stage, cache, validation, progress, "Pooling the fine-tuned features", cancellationToken);
-        var (vx, vy) = Rows(finalValid, index);
+        var (vx, vy) = HeadTrainer.Labelled(Final(validation, validFeatures), head.Classes);
         var report = ClassificationReport.Compute(head.Predict(vx, vy.Length), vy, head.Classes);
         return new StageTrainingResult(stage, head, warmup, history, bestEpoch, stoppedEarly, report);
     }
@@ -193,13 +194,4 @@ public static class StageTrainer
         if (kept.Count == 0) throw new LookalikeException($"'{examples.Source}' has no images of the training classes.");
         return ([.. kept.Select(i => examples.Rows[i])], [.. kept.Select(i => index[examples.Labels[i]])]);
     }
-
-    private static (float[] X, int[] Y) Rows(LabeledVectors features, Dictionary<string, int> index)
-    {
-        var kept = Enumerable.Range(0, features.Count).Where(i => features.Labels[i] is { } l && index.ContainsKey(l)).ToList();
-        var x = new float[(long)kept.Count * features.Dimension];
-        for (int i = 0; i < kept.Count; i++) features.Row(kept[i]).CopyTo(x.AsSpan(i * features.Dimension, features.Dimension));
-        return (x, [.. kept.Select(i => index[features.Labels[i]!])]);
-    }
-
 }
