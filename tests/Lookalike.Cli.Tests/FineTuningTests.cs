@@ -105,7 +105,7 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("epoch 1:", result.Output);
         Assert.Contains("GFLOP/s", result.Output);
-        foreach (string file in new[] { "model.onnx", "head.json", "model.card.json", "report.json", "report.txt", "loss.png" })
+        foreach (string file in new[] { "model.onnx", "head.json", "model.card.json", "report.json", "report.txt", "loss.png", "accuracy.png" })
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} was not written");
         using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json"))))
             Assert.Equal((18, 2), (report.RootElement.GetProperty("trainImages").GetInt32(), report.RootElement.GetProperty("validationImages").GetInt32()));

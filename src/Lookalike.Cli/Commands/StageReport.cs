@@ -32,6 +32,12 @@ internal static class StageReport
         Charts.Lines(Path.Combine(folder, "loss.png"), "loss per epoch (head alone, then stage and head)", "epoch", "loss",
             [("train", [.. result.Warmup.History.Select(h => ((double)h.Epoch, h.TrainLoss)), .. result.History.Select(h => ((double)(warm + h.Epoch), h.TrainLoss))]),
              ("validation", [.. result.Warmup.History.Select(h => ((double)h.Epoch, h.ValidationLoss)), .. result.History.Select(h => ((double)(warm + h.Epoch), h.ValidationLoss))])]);
+        if (result.Head.Loss == Training.Heads.HeadLoss.Softmax)
+        {
+            Charts.Lines(Path.Combine(folder, "accuracy.png"), "accuracy per epoch (head alone, then stage and head)", "epoch", "accuracy",
+                [("train", [.. result.Warmup.History.Select(h => ((double)h.Epoch, h.TrainAccuracy)), .. result.History.Select(h => ((double)(warm + h.Epoch), h.TrainAccuracy))]),
+                 ("validation", [.. result.Warmup.History.Select(h => ((double)h.Epoch, h.ValidationAccuracy)), .. result.History.Select(h => ((double)(warm + h.Epoch), h.ValidationAccuracy))])]);
+        }
         var writer = context.Console.Profile.Out.Writer;
         writer.WriteLine(result.Report.ToString());
         var c = CultureInfo.InvariantCulture;
