@@ -67,11 +67,11 @@ internal static class BenchCommand
         var fashionDatabase = PerClass("--fashion-db-per-class", "Fashion-MNIST training images per class (0: leave it out)", 1000, minimum: 0);
         var fashionQueries = PerClass("--fashion-queries-per-class", "Fashion-MNIST test images per class as queries", 100);
         var epochs = PerClass("--epochs", "most joint epochs of stage and head", 10);
-        var warmup = PerClass("--warmup-head-epochs", "most epochs of the head alone first", 20);
+        var warmup = PerClass("--warmup-head-epochs", "most epochs of the head alone first (early-stopped, as the head of (b))", 200);
         var patience = PerClass("--patience", "joint epochs without a better validation loss before stopping", 3);
         var batch = PerClass("--stage-batch", "images per joint step", 32, minimum: 2);
-        var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate.", DefaultValueFactory = _ => 1e-5 };
-        var jointRate = new Option<double?>("--joint-lr") { Description = "The head's learning rate while the stage trains too (default: the head's, 1e-3)." };
+        var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate.", DefaultValueFactory = _ => 1e-4 };
+        var jointRate = new Option<double?>("--joint-lr") { Description = "The head's learning rate while the stage trains too (default: a tenth of the head's, 1e-4)." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this Markdown file." };
         var command = new Command("finetune", "Exact cosine mAP@10 and mP@10 of (a) ImageNet features, (b) a dense head on them, (c) conv5 fine-tuned with " +

@@ -29,7 +29,7 @@ internal static class TrainCommand
         };
         var rate = new Option<double>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => 1e-4 };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation loss before stopping; the best epoch is restored.", DefaultValueFactory = _ => 10 };
-        var epochs = new Option<int>("--epochs") { Description = "Most epochs.", DefaultValueFactory = _ => 200 };
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs (with --unfreeze: of stage and head together, whose learning rates fall to 0 by the last).", DefaultValueFactory = _ => 200 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
         var decay = new Option<double>("--weight-decay") { Description = "Decoupled weight decay.", DefaultValueFactory = _ => 1e-4 };
         var loss = new Option<string>("--loss") { Description = "softmax (cross-entropy over the classes) or contrastive (supervised, in-batch negatives).", DefaultValueFactory = _ => "softmax" };
@@ -46,10 +46,10 @@ internal static class TrainCommand
                 "(index with --model) and head.json. --db (and --val) must be folders of class/image.",
         };
         unfreeze.AcceptOnlyFromAmong("conv5");
-        var warmup = new Option<int>("--warmup-head-epochs") { Description = "With --unfreeze: most epochs of the head alone first.", DefaultValueFactory = _ => 20 };
-        var backboneRate = new Option<double>("--backbone-lr") { Description = "With --unfreeze: the stage's learning rate (AdamW).", DefaultValueFactory = _ => 1e-5 };
+        var warmup = new Option<int>("--warmup-head-epochs") { Description = "With --unfreeze: most epochs of the head alone first (early-stopped with --patience).", DefaultValueFactory = _ => 200 };
+        var backboneRate = new Option<double>("--backbone-lr") { Description = "With --unfreeze: the stage's learning rate (AdamW; rising over the first joint epoch, then falling along a cosine to 0 by the last).", DefaultValueFactory = _ => 1e-4 };
         var stageBatch = new Option<int>("--stage-batch") { Description = "With --unfreeze: images per step of stage and head together.", DefaultValueFactory = _ => 32 };
-        var jointRate = new Option<double?>("--joint-lr") { Description = "With --unfreeze: the head's learning rate while the stage trains too (default: --lr)." };
+        var jointRate = new Option<double?>("--joint-lr") { Description = "With --unfreeze: the head's learning rate while the stage trains too (default: a tenth of --lr)." };
         var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features (or, with --unfreeze conv5, the last stage too), print a classification report, save the head for --head.")
         {
             database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, device, augment,

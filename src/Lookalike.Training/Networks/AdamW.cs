@@ -8,8 +8,8 @@ public sealed class AdamW(IEnumerable<Parameter> parameters, double learningRate
         [.. parameters.Select(p => (p, new float[p.Value.Length], new float[p.Value.Length]))];
     private int _step;
 
-    /// <summary>The learning rate.</summary>
-    public double LearningRate { get; } = learningRate;
+    /// <summary>The learning rate of the next steps (a schedule may change it between steps).</summary>
+    public double LearningRate { get; set; } = learningRate;
 
     /// <summary>Applies one update from the accumulated gradients.</summary>
     public void Step()

@@ -84,6 +84,7 @@ public static class StageFineTuning
             bestEpoch = result.BestEpoch,
             backboneLearningRate = request.Training.BackboneLearningRate,
             learningRate = request.Training.Head.LearningRate,
+            jointLearningRate = request.Training.JointHeadRate,
             validationAccuracy = result.Report.Accuracy,
         }, Json);
         StageModels.WriteFineTuned(parent, result.Stage.Folded(), modelPath, new Dictionary<string, string>

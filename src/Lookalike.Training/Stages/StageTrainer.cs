@@ -17,9 +17,13 @@ namespace Lookalike.Training.Stages;
 /// <param name="Patience">Epochs without a better validation loss before stopping (the best epoch is restored).</param>
 /// <param name="BatchSize">Images per step of the joint phase.</param>
 /// <param name="WeightDecay">Decoupled weight decay of the stage's convolutions.</param>
-/// <param name="JointHeadLearningRate">The head's learning rate in the joint phase (null: the warm-up's, <see cref="HeadTrainingOptions.LearningRate"/>).</param>
-public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 20, double BackboneLearningRate = 1e-5, int Epochs = 30,
-    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null);
+/// <param name="JointHeadLearningRate">The head's learning rate in the joint phase (null: a tenth of the warm-up's, <see cref="HeadTrainingOptions.LearningRate"/>: the head starts converged).</param>
+public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 200, double BackboneLearningRate = 1e-4, int Epochs = 30,
+    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null)
+{
+    /// <summary>The head's learning rate in the joint phase: <see cref="JointHeadLearningRate"/> or a tenth of the warm-up's.</summary>
+    public double JointHeadRate => JointHeadLearningRate ?? (Head.LearningRate / 10);
+}
 
 /// <summary>One epoch of the joint phase.</summary>
 /// <param name="Epoch">1-based.</param>
@@ -47,7 +51,8 @@ public sealed record StageTrainingResult(ConvStage Stage, HeadModel Head, HeadTr
 /// <summary>
 /// Fine-tunes a ResNet's last stage and a dense head, as the published studies did: the head first on
 /// the stage's original (frozen) features, then stage and head together with AdamW at separate learning
-/// rates, early stopping on the validation loss restoring the best epoch. Batch norms keep their
+/// rates, both rising over the first joint epoch and falling along a cosine to 0 by the last
+/// (<see cref="WarmupCosineSchedule"/>), early stopping on the validation loss restoring the best epoch. Batch norms keep their
 /// running statistics (trainable scale and shift); the head keeps the standardisation it was warmed up with.
 /// </summary>
 public static class StageTrainer
@@ -76,7 +81,8 @@ public static class StageTrainer
         var (validRows, validY) = Known(validation, index);
 
         var stageOptimizer = new AdamW(stage.Parameters, options.BackboneLearningRate, options.WeightDecay);
-        var headOptimizer = new AdamW(network.Parameters, options.JointHeadLearningRate ?? options.Head.LearningRate, options.Head.WeightDecay);
+        double headRate = options.JointHeadRate;
+        var headOptimizer = new AdamW(network.Parameters, headRate, options.Head.WeightDecay);
         double bestLoss = Validate(stage, head, cache, validRows, validY, options.Head).Loss;
         int bestEpoch = 0;
         var best = (Stage: Parameter.Snapshot(stage.Parameters), Head: network.Snapshot());
@@ -85,6 +91,8 @@ public static class StageTrainer
         var order = Enumerable.Range(0, trainRows.Length).ToArray();
         double flopsPerImage = stage.TrainingFlops(cache.Shape.Height, cache.Shape.Width);
         bool stoppedEarly = false;
+        int stepsPerEpoch = (order.Length + options.BatchSize - 2) / options.BatchSize, step = 0;
+        var schedule = new WarmupCosineSchedule(stepsPerEpoch, stepsPerEpoch * options.Epochs);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -111,6 +119,8 @@ public static class StageTrainer
                     System.Numerics.Tensors.TensorPrimitives.Multiply(row, head.Scaling.Scale, row);
                 }
                 stage.Backward(featureGradient);
+                double factor = schedule.Factor(step++);
+                (stageOptimizer.LearningRate, headOptimizer.LearningRate) = (options.BackboneLearningRate * factor, headRate * factor);
                 if (options.BackboneLearningRate > 0) stageOptimizer.Step();
                 headOptimizer.Step();
                 lossSum += loss * batch;
