@@ -3,7 +3,7 @@ using Lookalike.Tests.Common;
 
 namespace Lookalike.Cli.Tests;
 
-/// <summary><c>model quantize</c>, <c>--device</c> and <c>bench backbones</c> from the command line.</summary>
+/// <summary><c>model quantize</c>, <c>--device</c>, <c>bench backbones</c> and <c>bench finetune</c> from the command line.</summary>
 public sealed class BackboneCommandTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -67,6 +67,35 @@ public sealed class BackboneCommandTests : IDisposable
         }
         // The same model twice gives the same features, hence the same quality.
         Assert.Equal(rows[0].GetProperty("quality")[0].GetProperty("mapAt10").GetDouble(), rows[1].GetProperty("quality")[0].GetProperty("mapAt10").GetDouble());
+    }
+
+    [SharedDataFact]
+    public async Task Bench_finetune_measures_the_three_kinds_of_features_and_the_training_and_writes_json()
+    {
+        string json = _temp.Combine("finetune.json");
+        var result = await CliRunner.RunAsync("bench", "finetune", "--model", TestData.ModelPath, "--db-per-class", "10", "--queries-per-class", "1",
+            "--fashion-db-per-class", "0", "--epochs", "1", "--warmup-head-epochs", "3", "--stage-batch", "8", "--json", json);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("| (a) ImageNet mAP@10 |", result.Output, StringComparison.Ordinal);
+        Assert.Contains("warm-up: head alone", result.Output, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(File.ReadAllBytes(json));
+        Assert.True(report.RootElement.GetProperty("gemmGflops").GetDouble() > 0);
+        var row = Assert.Single(report.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal("CIFAR-10", row.GetProperty("dataset").GetString());
+        foreach (string kind in new[] { "imageNet", "head", "stage", "stageAndHead" })
+        {
+            var quality = row.GetProperty(kind);
+            Assert.Equal((100, 10), (quality.GetProperty("database").GetInt32(), quality.GetProperty("queries").GetInt32()));
+            Assert.InRange(quality.GetProperty("mapAt10").GetDouble(), 0, 1);
+        }
+        var epoch = Assert.Single(row.GetProperty("epochs").EnumerateArray());
+        Assert.True(epoch.GetProperty("imagesPerSecond").GetDouble() > 0);
+        Assert.InRange(row.GetProperty("warmupEpochs").GetInt32(), 1, 3);
+        double warmupLoss = row.GetProperty("warmup").GetProperty("validationLoss").GetDouble();
+        // The joint epoch is kept only when it beats the warm-up; when it is not, the stage is the parent's and so are its features.
+        bool kept = row.GetProperty("bestEpoch").GetInt32() == 1;
+        Assert.Equal(kept, epoch.GetProperty("validationLoss").GetDouble() < warmupLoss);
+        if (!kept) Assert.Equal(row.GetProperty("imageNet").GetProperty("mapAt10").GetDouble(), row.GetProperty("stage").GetProperty("mapAt10").GetDouble(), 6);
     }
 
     public void Dispose() => _temp.Dispose();

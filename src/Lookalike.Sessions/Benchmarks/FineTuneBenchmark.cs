@@ -49,11 +49,13 @@ public sealed record FineTuneBenchmarkOptions
 /// <param name="Head">(b) the dense head on them.</param>
 /// <param name="Stage">(c) the fine-tuned stage's features alone.</param>
 /// <param name="StageAndHead">(c) the fine-tuned stage and the head trained with it.</param>
+/// <param name="Warmup">The warm-up's best epoch (the head alone on the stage's original features): what a joint epoch must beat.</param>
+/// <param name="WarmupEpochs">Epochs the warm-up ran.</param>
 /// <param name="Epochs">The joint epochs with their speed.</param>
 /// <param name="BestEpoch">The joint epoch kept.</param>
 /// <param name="Seconds">Wall time of the fine-tuning (maps, warm-up, joint epochs, export).</param>
 public sealed record FineTuneResult(string Dataset, DatasetQuality ImageNet, DatasetQuality Head, DatasetQuality Stage, DatasetQuality StageAndHead,
-    IReadOnlyList<StageEpochRecord> Epochs, int BestEpoch, double Seconds);
+    EpochRecord Warmup, int WarmupEpochs, IReadOnlyList<StageEpochRecord> Epochs, int BestEpoch, double Seconds);
 
 /// <summary>A whole run.</summary>
 /// <param name="Processors">Logical processors.</param>
@@ -88,6 +90,8 @@ public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, 
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in Results)
         {
+            text.AppendLine(c, $"| {r.Dataset} | warm-up: head alone, best of {r.WarmupEpochs} epochs ({r.Warmup.Epoch}){(r.BestEpoch == 0 ? " (kept)" : "")} | " +
+                $"{r.Warmup.TrainLoss:F4} | {r.Warmup.ValidationLoss:F4} | {r.Warmup.ValidationAccuracy:F3} | – | – | – |");
             foreach (var e in r.Epochs)
             {
                 text.AppendLine(c, $"| {r.Dataset} | {e.Epoch}{(e.Epoch == r.BestEpoch ? " (kept)" : "")} | {e.TrainLoss:F4} | {e.ValidationLoss:F4} | " +
@@ -139,6 +143,7 @@ public static class FineTuneBenchmark
                 BenchmarkData.Quality(name, head.Embed(database), head.Embed(queries)),
                 BenchmarkData.Quality(name, tunedDatabase, tunedQueries),
                 BenchmarkData.Quality(name, outcome.Result.Head.Embed(tunedDatabase), outcome.Result.Head.Embed(tunedQueries)),
+                outcome.Result.Warmup.History[outcome.Result.Warmup.BestEpoch - 1], outcome.Result.Warmup.History.Count,
                 outcome.Result.History, outcome.Result.BestEpoch, seconds));
         }
         return new FineTuneBenchmarkReport(Environment.ProcessorCount, GemmGflops(), PeakGflops(), results);
