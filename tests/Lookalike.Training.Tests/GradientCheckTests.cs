@@ -33,6 +33,21 @@ public sealed class GradientCheckTests
     }
 
     [Fact]
+    public void Softmax_cross_entropy_of_confident_logits_stays_finite_and_exact()
+    {
+        // exp(500) overflows a float: without the row's maximum taken off first the loss was NaN; e^-997 underflows to 0.
+        float[] logits = [500, 480, -20, 3, 1000, 999];
+        var (loss, gradient) = Losses.SoftmaxCrossEntropy(logits, [1, 0], 3);
+        double first = 20 + Math.Log(1 + Math.Exp(-20)), second = 997 + Math.Log(1 + Math.Exp(-1));
+        Assert.Equal((first + second) / 2, loss, 4);
+        Assert.All(gradient, g => Assert.True(float.IsFinite(g)));
+        Assert.Equal((1 / (1 + Math.Exp(-20))) / 2, gradient[0], 5);
+        Assert.Equal((1 / (1 + Math.Exp(20)) - 1) / 2, gradient[1], 5);
+        Assert.Equal(-0.5, gradient[3], 5);
+        Assert.Equal(1 / (1 + Math.Exp(-1)) / 2, gradient[4], 5);
+    }
+
+    [Fact]
     public void Supervised_contrastive_loss_with_respect_to_embeddings()
     {
         const int batch = 8, width = 4;

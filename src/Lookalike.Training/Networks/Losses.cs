@@ -5,7 +5,11 @@ namespace Lookalike.Training.Networks;
 /// <summary>Loss functions: the mean loss over a batch and its gradient with respect to the network output.</summary>
 public static class Losses
 {
-    /// <summary>Softmax cross-entropy of logits (batch×classes) against class indices.</summary>
+    /// <summary>
+    /// Softmax cross-entropy of logits (batch×classes) against class indices, as log Σ exp − the label's
+    /// logit after each row's largest logit is subtracted: confident logits (above ≈ 88) neither overflow
+    /// into a NaN loss nor underflow into a clamped one.
+    /// </summary>
     public static (double Loss, float[] Gradient) SoftmaxCrossEntropy(float[] logits, int[] labels, int classes)
     {
         int batch = labels.Length;
@@ -15,8 +19,12 @@ public static class Losses
         {
             var row = logits.AsSpan(i * classes, classes);
             var g = gradient.AsSpan(i * classes, classes);
-            TensorPrimitives.SoftMax(row, g);
-            loss -= Math.Log(Math.Max(g[labels[i]], 1e-30f));
+            TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), g);
+            float label = g[labels[i]];
+            TensorPrimitives.Exp(g, g);
+            float sum = TensorPrimitives.Sum(g);
+            TensorPrimitives.Divide(g, sum, g);
+            loss += Math.Log(sum) - label;
             g[labels[i]] -= 1;
             TensorPrimitives.Divide(g, batch, g);
         }

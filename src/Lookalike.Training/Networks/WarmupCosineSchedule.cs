@@ -2,8 +2,8 @@ namespace Lookalike.Training.Networks;
 
 /// <summary>
 /// A learning-rate factor per step, as fine-tuning schedules use it: rising linearly over the first
-/// <see cref="WarmupSteps"/> (so Adam's first, largest steps do not undo what the pretrained weights
-/// know), then falling along half a cosine to 0 at <see cref="TotalSteps"/>.
+/// <see cref="WarmupSteps"/> (Adam's first steps are its largest, and the weights start trained),
+/// then falling along half a cosine to 0 at <see cref="TotalSteps"/>.
 /// </summary>
 /// <param name="WarmupSteps">Steps of the linear rise.</param>
 /// <param name="TotalSteps">The step at which the factor reaches 0 (and stays).</param>
