@@ -91,6 +91,7 @@ public static class StageTrainer
         var order = Enumerable.Range(0, trainRows.Length).ToArray();
         double flopsPerImage = stage.TrainingFlops(cache.Shape.Height, cache.Shape.Width);
         bool stoppedEarly = false;
+        // Batches start every BatchSize images; a last batch of one image is left out (a step needs two).
         int stepsPerEpoch = (order.Length + options.BatchSize - 2) / options.BatchSize, step = 0;
         var schedule = new WarmupCosineSchedule(stepsPerEpoch, stepsPerEpoch * options.Epochs);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -99,8 +100,9 @@ public static class StageTrainer
             random.Shuffle(order);
             double lossSum = 0;
             int correct = 0, seen = 0;
-            for (int start = 0; start + 2 <= order.Length; start += options.BatchSize)
+            for (int batchIndex = 0; batchIndex < stepsPerEpoch; batchIndex++)
             {
+                int start = batchIndex * options.BatchSize;
                 cancellationToken.ThrowIfCancellationRequested();
                 int batch = Math.Min(options.BatchSize, order.Length - start);
                 var rows = new int[batch];
