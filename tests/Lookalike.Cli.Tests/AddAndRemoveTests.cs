@@ -82,8 +82,10 @@ public sealed class AddAndRemoveTests : IDisposable
     {
         await IndexSampleAsync();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var watching = CliRunner.RunAsync(stop.Token, "index", Images, "--collection", Collection, "--watch", "--remove-missing", "--rescan-every", "600");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var output = new LiveOutput();
+        var watching = CliRunner.RunAsync(output, stop.Token, "index", Images, "--collection", Collection, "--watch", "--remove-missing", "--rescan-every", "600");
+        // The files change only once the watch has begun: earlier, the first pass would take them in and no watch line would follow.
+        Assert.True(await output.WaitForAsync("Watching ", watching, TimeSpan.FromSeconds(90)), $"the watch did not begin: {output}");
         string copied = Path.Combine(Images, "new", "chelsea.png");
         Directory.CreateDirectory(Path.GetDirectoryName(copied)!);
         File.Copy(TestData.Photo("chelsea.png"), copied);

@@ -10,9 +10,12 @@ public static class CliRunner
     public static Task<Result> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
 
     /// <summary>Runs until done or until <paramref name="cancellationToken"/> stops it (as Ctrl+C does).</summary>
-    public static async Task<Result> RunAsync(CancellationToken cancellationToken, params string[] args)
+    public static Task<Result> RunAsync(CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(new LiveOutput(), cancellationToken, args);
+
+    /// <summary>As above, printing into <paramref name="output"/>, which a test can read while the command still runs.</summary>
+    public static async Task<Result> RunAsync(LiveOutput output, CancellationToken cancellationToken, params string[] args)
     {
-        var output = new StringWriter();
         var error = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
