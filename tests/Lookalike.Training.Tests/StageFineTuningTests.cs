@@ -33,7 +33,7 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
         // A real run on the cached maps: nothing is computed again, the stage moves, the export computes the trained stage.
         var stages = new List<string>();
         var tuned = await StageFineTuning.RunAsync(Request(train, validation, cache, "tuned", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
-            BackboneLearningRate: 1e-5, Epochs: 2, Patience: 2, BatchSize: 16)), new Recorder(stages));
+            BackboneLearningRate: 1e-3, Epochs: 2, Patience: 2, BatchSize: 16)), new Recorder(stages));
         Assert.DoesNotContain("Computing stage input maps", stages);
         var result = tuned.Result;
         foreach (var epoch in result.History)

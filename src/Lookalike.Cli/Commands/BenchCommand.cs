@@ -70,14 +70,15 @@ internal static class BenchCommand
         var warmup = PerClass("--warmup-head-epochs", "most epochs of the head alone first (early-stopped, as the head of (b))", 200);
         var patience = PerClass("--patience", "joint epochs without a better validation loss before stopping", 2);
         var batch = PerClass("--stage-batch", "images per joint step", 32, minimum: 2);
-        var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate.", DefaultValueFactory = _ => 1e-4 };
+        var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate (a fraction of each output channel's weight size).", DefaultValueFactory = _ => 1e-3 };
+        var absoluteSteps = new Option<bool>("--absolute-backbone-steps") { Description = "One absolute learning rate for all the stage's weights, whatever their size." };
         var jointRate = new Option<double?>("--joint-lr") { Description = "The head's learning rate while the stage trains too (default: a tenth of the head's, 1e-4)." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this Markdown file." };
         var command = new Command("finetune", "Exact cosine mAP@10 and mP@10 of (a) ImageNet features, (b) a dense head on them, (c) conv5 fine-tuned with " +
             "the head, on CIFAR-10 and Fashion-MNIST images, with the training's images/s and the GEMM kernel's GFLOP/s against the peak, in one run.")
         {
-            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, jointRate, json, markdown,
+            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, absoluteSteps, jointRate, json, markdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -97,6 +98,7 @@ internal static class BenchCommand
                     Patience = parse.GetValue(patience),
                     BatchSize = parse.GetValue(batch),
                     BackboneLearningRate = parse.GetValue(backboneRate),
+                    RelativeSteps = !parse.GetValue(absoluteSteps),
                     JointHeadLearningRate = parse.GetValue(jointRate),
                 },
                 WorkDirectory = Path.Combine(ModelLocator.DataDirectory, "cache", "bench-finetune"),

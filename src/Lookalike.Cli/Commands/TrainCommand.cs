@@ -47,13 +47,14 @@ internal static class TrainCommand
         };
         unfreeze.AcceptOnlyFromAmong("conv5");
         var warmup = new Option<int>("--warmup-head-epochs") { Description = "With --unfreeze: most epochs of the head alone first (early-stopped with --patience).", DefaultValueFactory = _ => 200 };
-        var backboneRate = new Option<double>("--backbone-lr") { Description = "With --unfreeze: the stage's learning rate (AdamW; rising over the first joint epoch, then falling along a cosine to 0 by the last).", DefaultValueFactory = _ => 1e-4 };
+        var backboneRate = new Option<double>("--backbone-lr") { Description = "With --unfreeze: the stage's learning rate (AdamW; a fraction of each output channel's weight size; rising over the first joint epoch, then falling along a cosine to 0 by the last).", DefaultValueFactory = _ => 1e-3 };
+        var absoluteSteps = new Option<bool>("--absolute-backbone-steps") { Description = "With --unfreeze: one absolute learning rate for all the stage's weights, whatever their size." };
         var stageBatch = new Option<int>("--stage-batch") { Description = "With --unfreeze: images per step of stage and head together.", DefaultValueFactory = _ => 32 };
         var jointRate = new Option<double?>("--joint-lr") { Description = "With --unfreeze: the head's learning rate while the stage trains too (default: a tenth of --lr)." };
         var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features (or, with --unfreeze conv5, the last stage too), print a classification report, save the head for --head.")
         {
             database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, device, augment,
-            unfreeze, warmup, backboneRate, stageBatch, jointRate,
+            unfreeze, warmup, backboneRate, absoluteSteps, stageBatch, jointRate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,7 +67,8 @@ internal static class TrainCommand
                 var request = new StageFineTuningRequest(ModelLocator.Resolve(parse.GetValue(model)), parse.GetValue(database)!, parse.GetValue(validation),
                     parse.GetValue(output)!, Path.Combine(ModelLocator.DataDirectory, "cache"),
                     new StageTrainingOptions(options, parse.GetValue(warmup), parse.GetValue(backboneRate), parse.GetValue(epochs),
-                        parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay), parse.GetValue(jointRate)),
+                        parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay), parse.GetValue(jointRate),
+                        RelativeSteps: !parse.GetValue(absoluteSteps)),
                     Onnx.ExecutionDevice.Parse(parse.GetValue(device)));
                 var outcome = await ConsoleProgress.RunAsync(context, "Fine-tuning conv5", p => StageFineTuning.RunAsync(request, p, cancellationToken));
                 StageReport.Write(context, outcome);

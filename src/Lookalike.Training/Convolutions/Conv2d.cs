@@ -30,7 +30,7 @@ public sealed class Conv2d : MapLayer
         if (weights.Length != (long)outputs * inputs * kernel * kernel)
             throw new ArgumentException($"Convolution '{name}' needs {outputs}×{inputs}×{kernel}×{kernel} weights, got {weights.Length}.");
         (Name, Inputs, Outputs, Kernel, Stride, Pad) = (name, inputs, outputs, kernel, stride, pad);
-        Weights = new Parameter($"{name}.weights", weights.ToArray());
+        Weights = new Parameter($"{name}.weights", weights.ToArray()) { GroupSize = inputs * kernel * kernel };
     }
 
     /// <summary>Name in reports and exports.</summary>

@@ -15,6 +15,12 @@ public sealed class Parameter(string name, float[] value)
     /// <summary>Whether weight decay applies (weights yes, biases no).</summary>
     public bool Decays { get; init; } = true;
 
+    /// <summary>
+    /// Values that share one size for steps relative to it (<see cref="AdamW"/>'s relative steps): a convolution's
+    /// output channel (in·k·k weights); 0, the default, makes the whole array one group.
+    /// </summary>
+    public int GroupSize { get; init; }
+
     /// <summary>Copies of every parameter's values (to restore the best epoch).</summary>
     public static float[][] Snapshot(IEnumerable<Parameter> parameters) => [.. parameters.Select(p => (float[])p.Value.Clone())];
 

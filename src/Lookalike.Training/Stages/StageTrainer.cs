@@ -12,14 +12,15 @@ namespace Lookalike.Training.Stages;
 /// <summary>How to fine-tune the last stage with a head.</summary>
 /// <param name="Head">The head and its training (learning rate, loss, dropout, batch size and patience of the warm-up).</param>
 /// <param name="WarmupHeadEpochs">Most epochs of the head alone on the stage's original features, first.</param>
-/// <param name="BackboneLearningRate">AdamW's learning rate of the stage.</param>
+/// <param name="BackboneLearningRate">AdamW's learning rate of the stage: with <paramref name="RelativeSteps"/>, a fraction of each output channel's weight size (its root mean square at the start).</param>
 /// <param name="Epochs">Most epochs of the stage and head together.</param>
 /// <param name="Patience">Epochs without a better validation loss before stopping (the best epoch is restored).</param>
 /// <param name="BatchSize">Images per step of the joint phase.</param>
 /// <param name="WeightDecay">Decoupled weight decay of the stage's convolutions.</param>
 /// <param name="JointHeadLearningRate">The head's learning rate in the joint phase (null: a tenth of the warm-up's, <see cref="HeadTrainingOptions.LearningRate"/>: the head starts converged).</param>
-public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 200, double BackboneLearningRate = 1e-4, int Epochs = 30,
-    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null)
+/// <param name="RelativeSteps">Whether the stage's steps scale with each output channel's weight size (<see cref="AdamW"/>); false: one absolute rate for all.</param>
+public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 200, double BackboneLearningRate = 1e-3, int Epochs = 30,
+    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null, bool RelativeSteps = true)
 {
     /// <summary>The head's learning rate in the joint phase: <see cref="JointHeadLearningRate"/> or a tenth of the warm-up's.</summary>
     public double JointHeadRate => JointHeadLearningRate ?? (Head.LearningRate / 10);
@@ -80,7 +81,7 @@ public static class StageTrainer
         var (trainRows, trainY) = Known(train, index);
         var (validRows, validY) = Known(validation, index);
 
-        var stageOptimizer = new AdamW(stage.Parameters, options.BackboneLearningRate, options.WeightDecay);
+        var stageOptimizer = new AdamW(stage.Parameters, options.BackboneLearningRate, options.WeightDecay, relativeSteps: options.RelativeSteps);
         double headRate = options.JointHeadRate;
         var headOptimizer = new AdamW(network.Parameters, headRate, options.Head.WeightDecay);
         double bestLoss = Validate(stage, head, cache, validRows, validY, options.Head).Loss;
