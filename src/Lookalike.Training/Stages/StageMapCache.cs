@@ -124,10 +124,15 @@ public sealed class StageMapCache : IDisposable
     }
 
     /// <summary>The maps of <paramref name="rows"/> as one channel-major batch.</summary>
-    public FeatureMaps Read(ReadOnlySpan<int> rows)
+    public FeatureMaps Read(ReadOnlySpan<int> rows) => Read(rows, new FeatureMaps(Shape.Channels, rows.Length, Shape.Height, Shape.Width));
+
+    /// <summary>The maps of <paramref name="rows"/> written into <paramref name="maps"/> (a batch of their number in the cache's shape), which it returns.</summary>
+    public FeatureMaps Read(ReadOnlySpan<int> rows, FeatureMaps maps)
     {
+        if ((maps.Channels, maps.Batch, maps.Height, maps.Width) != (Shape.Channels, rows.Length, Shape.Height, Shape.Width))
+            throw new ArgumentException($"A batch of {rows.Length} maps of {Shape.Channels}×{Shape.Height}×{Shape.Width} does not fit " +
+                $"{maps.Batch} of {maps.Channels}×{maps.Height}×{maps.Width}.", nameof(maps));
         var view = View();
-        var maps = new FeatureMaps(Shape.Channels, rows.Length, Shape.Height, Shape.Width);
         int area = Shape.Height * Shape.Width, batch = rows.Length;
         var half = _row ??= new ushort[Shape.Length];
         for (int n = 0; n < rows.Length; n++)

@@ -92,8 +92,13 @@ public static class StageTrainer
         var order = Enumerable.Range(0, trainRows.Length).ToArray();
         double flopsPerImage = stage.TrainingFlops(cache.Shape.Height, cache.Shape.Width);
         bool stoppedEarly = false;
-        // Batches start every BatchSize images; a last batch of one image is left out (a step needs two).
-        int stepsPerEpoch = (order.Length + options.BatchSize - 2) / options.BatchSize, step = 0;
+        // Full batches only (the remainder left out changes with each epoch's order): every step has the same shapes, so the
+        // step's buffers (the maps of a batch are 25 MB) and the layers' are allocated once for the run.
+        if (order.Length < 2) throw new LookalikeException($"'{train.Source}' needs at least two images of the training classes for a step.");
+        int batchSize = Math.Min(options.BatchSize, order.Length);
+        int stepsPerEpoch = order.Length / batchSize, step = 0;
+        var (rows, y) = (new int[batchSize], new int[batchSize]);
+        var maps = new FeatureMaps(cache.Shape.Channels, batchSize, cache.Shape.Height, cache.Shape.Width);
         var schedule = new WarmupCosineSchedule(stepsPerEpoch, stepsPerEpoch * options.Epochs);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -103,15 +108,12 @@ public static class StageTrainer
             int correct = 0, seen = 0;
             for (int batchIndex = 0; batchIndex < stepsPerEpoch; batchIndex++)
             {
-                int start = batchIndex * options.BatchSize;
+                int start = batchIndex * batchSize, batch = batchSize;
                 cancellationToken.ThrowIfCancellationRequested();
-                int batch = Math.Min(options.BatchSize, order.Length - start);
-                var rows = new int[batch];
-                var y = new int[batch];
                 for (int i = 0; i < batch; i++) (rows[i], y[i]) = (trainRows[order[start + i]], trainY[order[start + i]]);
                 stage.ZeroGradients();
                 network.ZeroGradients();
-                var features = stage.Forward(cache.Read(rows), training: true);
+                var features = stage.Forward(cache.Read(rows, maps), training: true);
                 var output = network.Forward(head.Standardise(features, batch), batch, training: true);
                 var (loss, gradient) = HeadTrainer.LossOf(output, y, network.Outputs, head.Classes.Count, options.Head);
                 var featureGradient = network.BackwardToInput(gradient, batch);
@@ -129,7 +131,7 @@ public static class StageTrainer
                 lossSum += loss * batch;
                 seen += batch;
                 if (options.Head.Loss == HeadLoss.Softmax) correct += HeadTrainer.CountCorrect(output, y, head.Classes.Count);
-                progress?.Report(new ProgressUpdate($"Fine-tuning (epoch {epoch})", seen, order.Length,
+                progress?.Report(new ProgressUpdate($"Fine-tuning (epoch {epoch})", seen, stepsPerEpoch * batchSize,
                     FormattableString.Invariant($"loss {lossSum / seen:F4}")));
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
