@@ -66,9 +66,9 @@ internal static class BenchCommand
         var queries = PerClass("--queries-per-class", "CIFAR-10 test images per class as queries", 100);
         var fashionDatabase = PerClass("--fashion-db-per-class", "Fashion-MNIST training images per class (0: leave it out)", 1000, minimum: 0);
         var fashionQueries = PerClass("--fashion-queries-per-class", "Fashion-MNIST test images per class as queries", 100);
-        var epochs = PerClass("--epochs", "joint epochs of stage and head (their learning rates fall to 0 by the last)", 3);
+        var epochs = PerClass("--epochs", "joint epochs of stage and head (their learning rates fall to 0 by the last)", 4);
         var warmup = PerClass("--warmup-head-epochs", "most epochs of the head alone first (early-stopped, as the head of (b))", 200);
-        var patience = PerClass("--patience", "joint epochs without a better validation loss before stopping", 2);
+        var patience = PerClass("--patience", "joint epochs without a better validation loss before stopping (default: the whole schedule runs, the best epoch is kept)", 4);
         var batch = PerClass("--stage-batch", "images per joint step", 32, minimum: 2);
         var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate (a fraction of each output channel's weight size).", DefaultValueFactory = _ => 1e-3 };
         var absoluteSteps = new Option<bool>("--absolute-backbone-steps") { Description = "One absolute learning rate for all the stage's weights, whatever their size." };
