@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Lookalike.Cli.Tests;
 
 /// <summary>What a running command has printed so far: written by the command, read by the test at the same time.</summary>

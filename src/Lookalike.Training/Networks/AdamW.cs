@@ -9,7 +9,7 @@ namespace Lookalike.Training.Networks;
 /// </summary>
 public sealed class AdamW
 {
-    private readonly (Parameter P, float[] M, float[] V, float[]? Scales)[] _state;
+    private readonly (Parameter P, float[] M, float[] V, int GroupSize, float[]? Scales)[] _state;
     private readonly double _weightDecay, _beta1, _beta2, _epsilon;
     private int _step;
 
@@ -18,7 +18,11 @@ public sealed class AdamW
         double beta2 = 0.999, double epsilon = 1e-8, bool relativeSteps = false)
     {
         (LearningRate, _weightDecay, _beta1, _beta2, _epsilon) = (learningRate, weightDecay, beta1, beta2, epsilon);
-        _state = [.. parameters.Select(p => (p, new float[p.Value.Length], new float[p.Value.Length], relativeSteps ? GroupScales(p) : null))];
+        _state = [.. parameters.Select(p =>
+        {
+            int groupSize = relativeSteps ? GroupSizeOf(p) : p.Value.Length;
+            return (p, new float[p.Value.Length], new float[p.Value.Length], groupSize, relativeSteps ? GroupScales(p.Value, groupSize) : null);
+        })];
     }
 
     /// <summary>The learning rate of the next steps (a schedule may change it between steps).</summary>
@@ -32,12 +36,11 @@ public sealed class AdamW
         float b1 = (float)_beta1, b2 = (float)_beta2;
         float rate = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
         float decay = (float)(LearningRate * _weightDecay), eps = (float)_epsilon;
-        foreach (var (p, m, v, scales) in _state)
+        foreach (var (p, m, v, groupSize, scales) in _state)
         {
             var value = p.Value;
             var gradient = p.Gradient;
             bool decays = p.Decays && decay > 0;
-            int groupSize = scales is null ? value.Length : GroupSizeOf(p);
             for (int start = 0, group = 0; start < value.Length; start += groupSize, group++)
             {
                 float groupRate = scales is null ? rate : rate * scales[group];
@@ -56,14 +59,13 @@ public sealed class AdamW
     private static int GroupSizeOf(Parameter p) => p.GroupSize > 0 && p.Value.Length % p.GroupSize == 0 ? p.GroupSize : p.Value.Length;
 
     /// <summary>Each group's root mean square now; a group of zeros takes the whole array's, and an array of zeros 1 (absolute steps).</summary>
-    private static float[] GroupScales(Parameter p)
+    private static float[] GroupScales(float[] values, int size)
     {
-        int size = GroupSizeOf(p);
-        float all = Rms(p.Value);
-        var scales = new float[p.Value.Length / size];
+        float all = Rms(values);
+        var scales = new float[values.Length / size];
         for (int g = 0; g < scales.Length; g++)
         {
-            float rms = Rms(p.Value.AsSpan(g * size, size));
+            float rms = Rms(values.AsSpan(g * size, size));
             scales[g] = rms > 0 ? rms : all > 0 ? all : 1;
         }
         return scales;

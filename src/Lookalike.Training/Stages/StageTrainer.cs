@@ -108,17 +108,17 @@ public static class StageTrainer
             int correct = 0, seen = 0;
             for (int batchIndex = 0; batchIndex < stepsPerEpoch; batchIndex++)
             {
-                int start = batchIndex * batchSize, batch = batchSize;
+                int start = batchIndex * batchSize;
                 cancellationToken.ThrowIfCancellationRequested();
-                for (int i = 0; i < batch; i++) (rows[i], y[i]) = (trainRows[order[start + i]], trainY[order[start + i]]);
+                for (int i = 0; i < batchSize; i++) (rows[i], y[i]) = (trainRows[order[start + i]], trainY[order[start + i]]);
                 stage.ZeroGradients();
                 network.ZeroGradients();
                 var features = stage.Forward(cache.Read(rows, maps), training: true);
-                var output = network.Forward(head.Standardise(features, batch), batch, training: true);
+                var output = network.Forward(head.Standardise(features, batchSize), batchSize, training: true);
                 var (loss, gradient) = HeadTrainer.LossOf(output, y, network.Outputs, head.Classes.Count, options.Head);
-                var featureGradient = network.BackwardToInput(gradient, batch);
+                var featureGradient = network.BackwardToInput(gradient, batchSize);
                 // Through the standardisation: ∂/∂feature = ∂/∂standardised · 1/std.
-                for (int i = 0; i < batch; i++)
+                for (int i = 0; i < batchSize; i++)
                 {
                     var row = featureGradient.AsSpan(i * head.Inputs, head.Inputs);
                     System.Numerics.Tensors.TensorPrimitives.Multiply(row, head.Scaling.Scale, row);
@@ -128,8 +128,8 @@ public static class StageTrainer
                 (stageOptimizer.LearningRate, headOptimizer.LearningRate) = (options.BackboneLearningRate * factor, headRate * factor);
                 if (options.BackboneLearningRate > 0) stageOptimizer.Step();
                 headOptimizer.Step();
-                lossSum += loss * batch;
-                seen += batch;
+                lossSum += loss * batchSize;
+                seen += batchSize;
                 if (options.Head.Loss == HeadLoss.Softmax) correct += HeadTrainer.CountCorrect(output, y, head.Classes.Count);
                 progress?.Report(new ProgressUpdate($"Fine-tuning (epoch {epoch})", seen, stepsPerEpoch * batchSize,
                     FormattableString.Invariant($"loss {lossSum / seen:F4}")));
