@@ -4,6 +4,7 @@ using Lookalike.Tests.Common;
 namespace Lookalike.Cli.Tests;
 
 /// <summary><c>model quantize</c>, <c>--device</c>, <c>bench backbones</c> and <c>bench finetune</c> from the command line.</summary>
+[Collection(StageMapCacheUsers.Name)]
 public sealed class BackboneCommandTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

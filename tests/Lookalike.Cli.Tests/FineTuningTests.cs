@@ -5,6 +5,7 @@ using Lookalike.Tests.Common;
 namespace Lookalike.Cli.Tests;
 
 /// <summary><c>train</c> on real ResNet50 features, then collections and <c>eval</c> with the fine-tuned head.</summary>
+[Collection(StageMapCacheUsers.Name)]
 public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<IndexedCifarFixture>, IDisposable
 {
     private readonly TempDirectory _temp = new();
