@@ -104,8 +104,10 @@ internal static class BenchCommand
                 WorkDirectory = Path.Combine(ModelLocator.DataDirectory, "cache", "bench-finetune"),
                 CacheDirectory = Path.Combine(ModelLocator.DataDirectory, "cache"),
             };
-            var report = await ConsoleProgress.RunAsync(context, "Benchmarking", progress => FineTuneBenchmark.RunAsync(options, progress, cancellationToken));
-            return Write(context, report.ToMarkdown(), parse.GetValue(markdown), parse.GetValue(json), report.WriteJson);
+            var (markdownPath, jsonPath) = (parse.GetValue(markdown), parse.GetValue(json));
+            var report = await ConsoleProgress.RunAsync(context, "Benchmarking", progress => FineTuneBenchmark.RunAsync(options, progress,
+                soFar => WriteFiles(soFar.ToMarkdown(), markdownPath, jsonPath, soFar.WriteJson), cancellationToken));
+            return Write(context, report.ToMarkdown(), markdownPath, jsonPath, report.WriteJson);
         });
         return command;
     }
@@ -117,9 +119,15 @@ internal static class BenchCommand
     private static int Write(CliContext context, string table, string? markdownPath, string? jsonPath, Action<string> writeJson)
     {
         context.Console.Profile.Out.Writer.Write(table);
+        WriteFiles(table, markdownPath, jsonPath, writeJson);
+        return 0;
+    }
+
+    /// <summary>Writes the tables and the JSON report where asked.</summary>
+    private static void WriteFiles(string table, string? markdownPath, string? jsonPath, Action<string> writeJson)
+    {
         if (markdownPath is not null) IO.AtomicFile.Write(markdownPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(table)));
         if (jsonPath is not null) writeJson(jsonPath);
-        return 0;
     }
 
     private static Option<int> PerClass(string name, string description, int value, int minimum = 1)

@@ -109,9 +109,13 @@ public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, 
 /// </summary>
 public static class FineTuneBenchmark
 {
+    /// <param name="options">What to train and measure.</param>
+    /// <param name="progress">Progress of each stage.</param>
+    /// <param name="completed">Called with the report so far after each dataset (a long run that is stopped keeps what it measured).</param>
+    /// <param name="cancellationToken">Stops the run.</param>
     /// <exception cref="Errors.LookalikeException">when the model or a dataset is missing.</exception>
     public static async Task<FineTuneBenchmarkReport> RunAsync(FineTuneBenchmarkOptions options, IProgress<ProgressUpdate>? progress = null,
-        CancellationToken cancellationToken = default)
+        Action<FineTuneBenchmarkReport>? completed = null, CancellationToken cancellationToken = default)
     {
         string model = ModelLocator.Resolve(options.Model);
         var datasets = new List<(string Name, string Database, string Queries)>
@@ -127,6 +131,7 @@ public static class FineTuneBenchmark
                 BenchmarkData.Subset(test, 0, options.FashionQueriesPerClass, options.WorkDirectory, "fashion-queries")));
         }
         var results = new List<FineTuneResult>();
+        var (processors, gemm, peak) = (Environment.ProcessorCount, GemmGflops(), PeakGflops());
         foreach (var (name, databaseFolder, queriesFolder) in datasets)
         {
             var (database, queries) = await FeaturesAsync(model, databaseFolder, queriesFolder, options, progress, $"{name}: ImageNet features", cancellationToken);
@@ -145,8 +150,9 @@ public static class FineTuneBenchmark
                 BenchmarkData.Quality(name, outcome.Result.Head.Embed(tunedDatabase), outcome.Result.Head.Embed(tunedQueries)),
                 outcome.Result.Warmup.History[outcome.Result.Warmup.BestEpoch - 1], outcome.Result.Warmup.History.Count,
                 outcome.Result.History, outcome.Result.BestEpoch, seconds));
+            completed?.Invoke(new FineTuneBenchmarkReport(processors, gemm, peak, [.. results]));
         }
-        return new FineTuneBenchmarkReport(Environment.ProcessorCount, GemmGflops(), PeakGflops(), results);
+        return new FineTuneBenchmarkReport(processors, gemm, peak, results);
     }
 
     private static async Task<(LabeledVectors Database, LabeledVectors Queries)> FeaturesAsync(string model, string databaseFolder, string queriesFolder,
