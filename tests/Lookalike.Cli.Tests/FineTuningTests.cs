@@ -127,6 +127,9 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
         Assert.Equal(1, augmented.ExitCode);
         Assert.Contains("--augment is not available with --unfreeze", augmented.Error);
         Assert.NotEqual(0, (await CliRunner.RunAsync("train", "--unfreeze", "conv4", "--db", images, "--out", output)).ExitCode);
+        var headOnly = await CliRunner.RunAsync("train", "--db", cifar.Collection, "--embed-head", "--out", output);
+        Assert.Equal(1, headOnly.ExitCode);
+        Assert.Contains("--embed-head writes the head into a fine-tuned model.onnx", headOnly.Error);
     }
 
     /// <summary>The first ten cat and ship images of the indexed CIFAR-10 sample, copied into a new class/image folder.</summary>

@@ -60,6 +60,29 @@ public sealed class StageFromModelTests
         Assert.Throws<LookalikeException>(() => StageModels.ReadMapShape(TestData.ModelPath));
     }
 
+    [SharedDataFact]
+    public async Task A_head_written_into_the_model_must_chain_and_an_all_zero_embedding_stays_zero()
+    {
+        var stage = ResNetStage.Read(TestData.ModelPath);
+        var blocks = new ConvStage(stage.Blocks).Folded();
+        using var folder = new TempDirectory();
+        string path = Path.Combine(folder.Path, "model.onnx");
+        var metadata = new Dictionary<string, string>();
+        float[] ones = [.. Enumerable.Repeat(1f, 2048)];
+        var skipping = new EmbeddingHeadWeights(new float[2048], ones,
+            [new DenseWeights(2048, 8, new float[2048 * 8], new float[8], DenseActivation.Relu), new DenseWeights(16, 4, new float[64], new float[4], DenseActivation.None)]);
+        Assert.Contains("does not follow a 8-wide one", Assert.Throws<LookalikeException>(() => StageModels.WriteFineTuned(stage, blocks, path, metadata, skipping)).Message);
+        var narrow = new EmbeddingHeadWeights(new float[512], [.. Enumerable.Repeat(1f, 512)], [new DenseWeights(512, 4, new float[2048], new float[4], DenseActivation.Relu)]);
+        Assert.Contains("the stage gives 2048", Assert.Throws<LookalikeException>(() => StageModels.WriteFineTuned(stage, blocks, path, metadata, narrow)).Message);
+        Assert.False(File.Exists(path));
+
+        // Zero weights and bias through a ReLU: the embedding is all zero, and the normalisation leaves it so (no 0/0).
+        var zero = new EmbeddingHeadWeights(new float[2048], ones, [new DenseWeights(2048, 4, new float[2048 * 4], new float[4], DenseActivation.Relu)]);
+        StageModels.WriteFineTuned(stage, blocks, path, metadata, zero);
+        using var model = new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ResNet50Keras(path));
+        Assert.Equal(new float[4], await model.ExtractAsync([Photo("chelsea.png")]));
+    }
+
     /// <summary>Within 1e-4 of the largest feature, element by element.</summary>
     private static void AssertClose(float[] expected, float[] actual, string what)
     {

@@ -46,9 +46,11 @@ internal static class StageReport
             writer.WriteLine(string.Create(c, $"epoch {epoch.Epoch}: loss {epoch.TrainLoss:F4}, val loss {epoch.ValidationLoss:F4}, val acc {epoch.ValidationAccuracy:F3}, " +
                 $"{epoch.ImagesPerSecond:F1} images/s, {epoch.GflopsPerSecond:F1} GFLOP/s, {epoch.Seconds:F0} s"));
         }
+        string use = outcome.HeadEmbedded
+            ? string.Create(c, $"index with --model {Markup.Escape(outcome.ModelPath)} (the head's {result.Head.EmbeddingWidth}-d embedding; the head is in the model)")
+            : $"index with --model {Markup.Escape(outcome.ModelPath)} (features of the new stage), adding --head {Markup.Escape(outcome.HeadPath)} for the head's embedding";
         context.Console.MarkupLine(string.Create(c,
             $"Head alone: {warm} epochs; stage and head: best epoch {result.BestEpoch} of {result.History.Count}{(result.StoppedEarly ? " (stopped early; best weights restored)" : "")}. " +
-            $"Saved [bold]{Markup.Escape(outcome.ModelPath)}[/]: index with --model {Markup.Escape(outcome.ModelPath)} (features of the new stage), " +
-            $"adding --head {Markup.Escape(outcome.HeadPath)} for the head's embedding."));
+            $"Saved [bold]{Markup.Escape(outcome.ModelPath)}[/]: {use}."));
     }
 }

@@ -59,13 +59,15 @@ public static class StageModels
 
     /// <summary>
     /// Writes <paramref name="stage"/>'s model with <paramref name="blocks"/> in place of its stage, pooled into a
-    /// <c>features</c> output; <paramref name="metadata"/> is added to the parent's (e.g. a model card).
+    /// <c>features</c> output (or, with <paramref name="head"/>, through it into its L2-normalised embedding);
+    /// <paramref name="metadata"/> is added to the parent's (e.g. a model card).
     /// </summary>
     public static void WriteFineTuned(ResNetStage stage, IReadOnlyList<BottleneckWeights> blocks, string path,
-        IReadOnlyDictionary<string, string> metadata, string featuresOutput = "features")
+        IReadOnlyDictionary<string, string> metadata, EmbeddingHeadWeights? head = null, string featuresOutput = "features")
     {
         if (blocks.Count == 0 || blocks[0].Reduce.Inputs != stage.InputChannels)
             throw new LookalikeException($"The new stage must take the {stage.InputChannels} channels of '{stage.InputTensor}'.");
+        if (head is not null) HeadGraph.Validate(head, blocks[^1].Expand.Outputs);
         var model = Pruned(stage, stage.InputTensor);
         var graph = model.Graph;
         string x = stage.InputTensor;
@@ -82,8 +84,17 @@ public static class StageModels
             x = Relu(graph, $"{prefix}/add");
         }
         graph.Node.Add(Node("GlobalAveragePool", "finetuned/pool", [x], "finetuned/pool"));
-        graph.Node.Add(Flatten("finetuned/pool", featuresOutput));
-        graph.Output.Add(ValueInfo(featuresOutput, "N", blocks[^1].Expand.Outputs));
+        if (head is null)
+        {
+            graph.Node.Add(Flatten("finetuned/pool", featuresOutput));
+            graph.Output.Add(ValueInfo(featuresOutput, "N", blocks[^1].Expand.Outputs));
+        }
+        else
+        {
+            graph.Node.Add(Flatten("finetuned/pool", "finetuned/pooled"));
+            HeadGraph.Append(graph, head, "finetuned/pooled", featuresOutput);
+            graph.Output.Add(ValueInfo(featuresOutput, "N", head.Outputs));
+        }
         foreach (var (key, value) in metadata) OnnxModelFile.SetMetadata(model, key, value);
         OnnxModelFile.Write(model, path);
     }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Lookalike.Errors;
 using Lookalike.Features;
+using Lookalike.Onnx.Stages;
 using Lookalike.Training.Networks;
 
 namespace Lookalike.Training.Heads;
@@ -75,6 +76,19 @@ public sealed class HeadModel
         int width = EmbeddingWidth;
         for (int i = 0; i < batch; i++) Indexes.Distances.Normalize(embedded.AsSpan(i * width, width));
         return embedded;
+    }
+
+    /// <summary>The standardisation and dense layers up to <see cref="EmbeddingLayer"/>, as weights an ONNX graph can take (<see cref="Embed(ReadOnlySpan{float}, int)"/> in a model).</summary>
+    public EmbeddingHeadWeights EmbeddingWeights()
+    {
+        var layers = Network.Layers.Take(EmbeddingLayer + 1).OfType<DenseLayer>().Select(l => new DenseWeights(l.Inputs, l.Outputs,
+            [.. l.Weights.Value], [.. l.Bias.Value], l.Activation switch
+            {
+                Activation.Relu => DenseActivation.Relu,
+                Activation.Tanh => DenseActivation.Tanh,
+                _ => DenseActivation.None,
+            })).ToList();
+        return new EmbeddingHeadWeights([.. Scaling.Mean], [.. Scaling.Scale], layers);
     }
 
     /// <summary>The vectors of <paramref name="data"/> mapped through the head, labels and names kept.</summary>

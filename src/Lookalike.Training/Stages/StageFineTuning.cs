@@ -18,8 +18,9 @@ namespace Lookalike.Training.Stages;
 /// <param name="CacheDirectory">Where the trunk and its maps are cached.</param>
 /// <param name="Training">The schedule.</param>
 /// <param name="Device">Where the trunk runs.</param>
+/// <param name="EmbedHead">Whether model.onnx ends with the head's embedding (standardisation, dense layers, L2 normalisation) instead of the pooled features.</param>
 public sealed record StageFineTuningRequest(string ModelPath, string Database, string? Validation, string OutDirectory, string CacheDirectory,
-    StageTrainingOptions Training, ExecutionDevice Device);
+    StageTrainingOptions Training, ExecutionDevice Device, bool EmbedHead = false);
 
 /// <summary>What was trained and written.</summary>
 /// <param name="Result">The training.</param>
@@ -29,8 +30,9 @@ public sealed record StageFineTuningRequest(string ModelPath, string Database, s
 /// <param name="TrainImages">Training images used.</param>
 /// <param name="ValidationImages">Validation images used.</param>
 /// <param name="TrunkPath">The parent up to the stage, whose maps were cached.</param>
+/// <param name="HeadEmbedded">Whether <paramref name="ModelPath"/> ends with the head's embedding (<see cref="StageFineTuningRequest.EmbedHead"/>).</param>
 public sealed record StageFineTuningOutcome(StageTrainingResult Result, string ModelPath, string HeadPath, string CardPath, int TrainImages,
-    int ValidationImages, string TrunkPath);
+    int ValidationImages, string TrunkPath, bool HeadEmbedded);
 
 /// <summary>
 /// The whole fine-tuning of a backbone's last stage: read the stage from the parent model, cut the trunk
@@ -86,18 +88,20 @@ public static class StageFineTuning
             learningRate = request.Training.Head.LearningRate,
             jointLearningRate = request.Training.JointHeadRate,
             validationAccuracy = result.Report.Accuracy,
+            embedding = request.EmbedHead ? $"layer {result.Head.EmbeddingLayer} of the head, {result.Head.EmbeddingWidth}-d, L2-normalised" : null,
         }, Json);
         StageModels.WriteFineTuned(parent, result.Stage.Folded(), modelPath, new Dictionary<string, string>
         {
             ["lookalike.parent"] = parentSha,
             ["lookalike.training"] = run,
-        });
+        }, request.EmbedHead ? result.Head.EmbeddingWeights() : null);
         HeadFile.Save(result.Head, headPath);
-        new ModelCard($"{Path.GetFileNameWithoutExtension(request.ModelPath)}-finetuned", $"{request.ModelPath} with its last stage fine-tuned by Lookalike",
+        new ModelCard($"{Path.GetFileNameWithoutExtension(request.ModelPath)}-finetuned", $"{request.ModelPath} with its last stage fine-tuned by Lookalike" +
+            (request.EmbedHead ? $", ending with its head's {result.Head.EmbeddingWidth}-d embedding" : ""),
             parentSha, FileHash.Sha256Of(modelPath), new FileInfo(modelPath).Length, feed.DescribePreprocessing(),
             "as the parent model", ["features"], "as the parent model's weights", DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
             $"trained on {train.Count} images of {request.Database}, early-stopped on {validation.Count} of {validation.Source}: {run}")
             .Write(cardPath);
-        return new StageFineTuningOutcome(result, modelPath, headPath, cardPath, train.Count, validation.Count, trunkPath);
+        return new StageFineTuningOutcome(result, modelPath, headPath, cardPath, train.Count, validation.Count, trunkPath, request.EmbedHead);
     }
 }
