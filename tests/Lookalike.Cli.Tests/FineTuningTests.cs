@@ -97,19 +97,20 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
     }
 
     [SharedDataFact]
-    public async Task Unfreezing_conv5_writes_a_backbone_that_index_takes_and_refuses_what_it_cannot_train_on()
+    public async Task Unfreezing_conv5_with_flipped_copies_writes_a_backbone_that_index_takes_and_refuses_what_it_cannot_train_on()
     {
         string images = CatsAndShips("stage");
         string output = _temp.Combine("stage-out");
         var result = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", images, "--model", TestData.ModelPath, "--head", "dense(16,relu)",
-            "--lr", "1e-3", "--warmup-head-epochs", "2", "--epochs", "1", "--stage-batch", "8", "--out", output);
+            "--lr", "1e-3", "--warmup-head-epochs", "2", "--epochs", "1", "--stage-batch", "8", "--augment", "flip", "--out", output);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("epoch 1:", result.Output);
         Assert.Contains("GFLOP/s", result.Output);
         foreach (string file in new[] { "model.onnx", "head.json", "model.card.json", "report.json", "report.txt", "loss.png", "accuracy.png" })
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} was not written");
         using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json"))))
-            Assert.Equal((18, 2), (report.RootElement.GetProperty("trainImages").GetInt32(), report.RootElement.GetProperty("validationImages").GetInt32()));
+            Assert.Equal((18, 2, 18), (report.RootElement.GetProperty("trainImages").GetInt32(), report.RootElement.GetProperty("validationImages").GetInt32(),
+                report.RootElement.GetProperty("copiedImages").GetInt32()));
 
         string collection = _temp.Combine("stage.lookalike");
         var indexed = await CliRunner.RunAsync("index", images, "--collection", collection, "--model", Path.Combine(output, "model.onnx"),
@@ -123,9 +124,9 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
         var notImages = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", cifar.Collection, "--model", TestData.ModelPath, "--out", output);
         Assert.Equal(1, notImages.ExitCode);
         Assert.Contains("contains no images", notImages.Error);
-        var augmented = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", images, "--augment", "flip", "--out", output);
-        Assert.Equal(1, augmented.ExitCode);
-        Assert.Contains("--augment is not available with --unfreeze", augmented.Error);
+        var unknown = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", images, "--augment", "rotate", "--out", output);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("Unknown augmentation 'rotate'", unknown.Error);
         Assert.NotEqual(0, (await CliRunner.RunAsync("train", "--unfreeze", "conv4", "--db", images, "--out", output)).ExitCode);
         var headOnly = await CliRunner.RunAsync("train", "--db", cifar.Collection, "--embed-head", "--out", output);
         Assert.Equal(1, headOnly.ExitCode);

@@ -1,5 +1,6 @@
 using Lookalike.Features;
 using Lookalike.Onnx;
+using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;
 using Lookalike.Progress;
 using Lookalike.Tests.Common;
@@ -21,10 +22,13 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
         string cache = _temp.Combine("cache");
         var head = new HeadTrainingOptions("dense(16,relu)", LearningRate: 1e-3, BatchSize: 16, Seed: 3);
 
-        // Learning rate 0: the exported backbone is the parent's, within rounding.
+        // Learning rate 0: the exported backbone is the parent's, within rounding (the flipped copies change only what the head saw).
+        var first = new List<string>();
         var frozen = await StageFineTuning.RunAsync(Request(train, validation, cache, "frozen", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
-            BackboneLearningRate: 0, Epochs: 1, BatchSize: 16)));
-        Assert.Equal((48, 16), (frozen.TrainImages, frozen.ValidationImages));
+            BackboneLearningRate: 0, Epochs: 1, BatchSize: 16)) with { Augmentations = [ImageAugmentation.Flip] }, new Recorder(first));
+        Assert.Equal((48, 16, 48), (frozen.TrainImages, frozen.ValidationImages, frozen.CopiedImages));
+        Assert.Contains("Computing stage input maps (flip)", first);
+        Assert.Contains("Pooling the stage's features (flip)", first);
         var photos = Directory.GetFiles(validation, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(4)
             .Select(f => new ImageInput(f, File.ReadAllBytes(f))).ToList();
         var parent = await Features(TestData.ModelPath, photos);

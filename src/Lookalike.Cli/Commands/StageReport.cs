@@ -22,6 +22,7 @@ internal static class StageReport
             card = outcome.CardPath,
             trainImages = outcome.TrainImages,
             validationImages = outcome.ValidationImages,
+            copiedImages = outcome.CopiedImages,
             bestEpoch = result.BestEpoch,
             stoppedEarly = result.StoppedEarly,
             report = result.Report,

@@ -37,7 +37,7 @@ internal static class TrainCommand
         var embedding = new Option<int?>("--embedding-layer") { Description = "Layer (0-based, dropout layers counted) whose activations become the retrieval features; default: the last hidden dense layer." };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and dropout.", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "Folder for head.json, report.txt/json and the curves (PNG).", Required = true };
-        var augment = new Option<string?>("--augment") { Description = "Also train on features of altered copies of the --db images: flip, crop or flip,crop (extracted once, cached)." };
+        var augment = new Option<string?>("--augment") { Description = "Also train on features of altered copies of the --db images: flip, crop or flip,crop (extracted once, cached; with --unfreeze, their stage input maps, each joint step taking an image or one of its copies at random)." };
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var unfreeze = new Option<string?>("--unfreeze")
@@ -64,15 +64,15 @@ internal static class TrainCommand
                 EmbeddingLayer: parse.GetValue(embedding), Seed: parse.GetValue(seed));
             if (parse.GetValue(unfreeze) is null && parse.GetValue(embedHead))
                 throw new LookalikeException("--embed-head writes the head into a fine-tuned model.onnx: it needs --unfreeze conv5 (a head alone is used with --head).");
+            var augmentations = ImageAugmentations.ParseList(parse.GetValue(augment));
             if (parse.GetValue(unfreeze) is not null)
             {
-                if (parse.GetValue(augment) is not null) throw new LookalikeException("--augment is not available with --unfreeze.");
                 var request = new StageFineTuningRequest(ModelLocator.Resolve(parse.GetValue(model)), parse.GetValue(database)!, parse.GetValue(validation),
                     parse.GetValue(output)!, Path.Combine(ModelLocator.DataDirectory, "cache"),
                     new StageTrainingOptions(options, parse.GetValue(warmup), parse.GetValue(backboneRate), parse.GetValue(epochs),
                         parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay), parse.GetValue(jointRate),
                         RelativeSteps: !parse.GetValue(absoluteSteps)),
-                    Onnx.ExecutionDevice.Parse(parse.GetValue(device)), parse.GetValue(embedHead));
+                    Onnx.ExecutionDevice.Parse(parse.GetValue(device)), parse.GetValue(embedHead), augmentations);
                 var outcome = await ConsoleProgress.RunAsync(context, "Fine-tuning conv5", p => StageFineTuning.RunAsync(request, p, cancellationToken));
                 StageReport.Write(context, outcome);
                 return 0;
@@ -82,7 +82,6 @@ internal static class TrainCommand
             LabeledVectors valid;
             if (parse.GetValue(validation) is { } v) valid = await EvaluationInputs.LoadAsync(context, v, parse.GetValue(model), cancellationToken, device: parse.GetValue(device));
             else (train, valid) = train.SplitStratified(0.1, parse.GetValue(seed));
-            var augmentations = ImageAugmentations.ParseList(parse.GetValue(augment));
             if (augmentations.Count > 0 && (!Directory.Exists(parse.GetValue(database)) || Collections.EmbeddedCollection.Exists(parse.GetValue(database)!)))
                 throw new LookalikeException("--augment needs --db to be a folder of images (class/image): it extracts features of altered copies.");
             var kept = train.Names.ToHashSet(StringComparer.Ordinal);

@@ -37,5 +37,5 @@ internal static class BenchmarkData
 
     /// <summary><paramref name="progress"/> with every report renamed <paramref name="stage"/>.</summary>
     public static IProgress<ProgressUpdate>? Stage(IProgress<ProgressUpdate>? progress, string stage) =>
-        progress is null ? null : new Progress<ProgressUpdate>(p => progress.Report(p with { Stage = stage }));
+        RenamedProgress.Of(progress, stage);
 }

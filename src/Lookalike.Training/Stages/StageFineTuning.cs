@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lookalike.Errors;
 using Lookalike.IO;
 using Lookalike.Onnx;
+using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;
 using Lookalike.Onnx.Stages;
 using Lookalike.Progress;
@@ -19,8 +20,9 @@ namespace Lookalike.Training.Stages;
 /// <param name="Training">The schedule.</param>
 /// <param name="Device">Where the trunk runs.</param>
 /// <param name="EmbedHead">Whether model.onnx ends with the head's embedding (standardisation, dense layers, L2 normalisation) instead of the pooled features.</param>
+/// <param name="Augmentations">Altered copies of the training images (flip, crop) whose maps are cached too and trained on (<see cref="StageCopies"/>).</param>
 public sealed record StageFineTuningRequest(string ModelPath, string Database, string? Validation, string OutDirectory, string CacheDirectory,
-    StageTrainingOptions Training, ExecutionDevice Device, bool EmbedHead = false);
+    StageTrainingOptions Training, ExecutionDevice Device, bool EmbedHead = false, IReadOnlyList<ImageAugmentation>? Augmentations = null);
 
 /// <summary>What was trained and written.</summary>
 /// <param name="Result">The training.</param>
@@ -31,8 +33,9 @@ public sealed record StageFineTuningRequest(string ModelPath, string Database, s
 /// <param name="ValidationImages">Validation images used.</param>
 /// <param name="TrunkPath">The parent up to the stage, whose maps were cached.</param>
 /// <param name="HeadEmbedded">Whether <paramref name="ModelPath"/> ends with the head's embedding (<see cref="StageFineTuningRequest.EmbedHead"/>).</param>
+/// <param name="CopiedImages">Altered copies of training images trained on, all augmentations together.</param>
 public sealed record StageFineTuningOutcome(StageTrainingResult Result, string ModelPath, string HeadPath, string CardPath, int TrainImages,
-    int ValidationImages, string TrunkPath, bool HeadEmbedded);
+    int ValidationImages, string TrunkPath, bool HeadEmbedded, int CopiedImages);
 
 /// <summary>
 /// The whole fine-tuning of a backbone's last stage: read the stage from the parent model, cut the trunk
@@ -66,8 +69,36 @@ public static class StageFineTuning
         if (request.Validation is { } v) validation = await StageExamples.FromFolderAsync(v, cache, trunk, progress, cancellationToken);
         else (train, validation) = train.SplitStratified(0.1, request.Training.Head.Seed);
 
-        var result = await Task.Run(() => StageTrainer.Train(parent, cache, train, validation, request.Training, progress, cancellationToken),
-            cancellationToken);
+        var augmentations = request.Augmentations ?? [];
+        var trunks = new List<OnnxFeatureExtractor>();
+        var copies = new List<StageCopies>();
+        StageTrainingResult result;
+        try
+        {
+            foreach (var augmentation in augmentations.Where(a => a != ImageAugmentation.None).Distinct())
+            {
+                // The alteration is part of the trunk's preprocessing, so its maps have their own cache.
+                var altered = new OnnxFeatureExtractor((feed with
+                {
+                    ModelPath = trunkPath,
+                    ModelId = $"{feed.ModelId}-trunk",
+                    OutputName = StageModels.MapsOutput,
+                    Loader = feed.Loader with { Augmentation = augmentation },
+                }).OnDevice(request.Device));
+                trunks.Add(altered);
+                var copyCache = StageMapCache.Open(request.CacheDirectory, altered, shape);
+                string name = augmentation.ToString().ToLowerInvariant();
+                copies.Add(new StageCopies(name, copyCache, await copyCache.FillAsync(train.Names, altered, RenamedProgress.Of(progress, $"Computing stage input maps ({name})"),
+                    cancellationToken)));
+            }
+            result = await Task.Run(() => StageTrainer.Train(parent, cache, train, validation, request.Training, copies, progress, cancellationToken),
+                cancellationToken);
+        }
+        finally
+        {
+            foreach (var copy in copies) copy.Cache.Dispose();
+            foreach (var altered in trunks) altered.Dispose();
+        }
 
         string folder = Path.GetFullPath(request.OutDirectory);
         Directory.CreateDirectory(folder);
@@ -88,6 +119,7 @@ public static class StageFineTuning
             learningRate = request.Training.Head.LearningRate,
             jointLearningRate = request.Training.JointHeadRate,
             validationAccuracy = result.Report.Accuracy,
+            augmentations = copies.Select(c => new { c.Name, copies = c.Count }),
             embedding = request.EmbedHead ? $"layer {result.Head.EmbeddingLayer} of the head, {result.Head.EmbeddingWidth}-d, L2-normalised" : null,
         }, Json);
         StageModels.WriteFineTuned(parent, result.Stage.Folded(), modelPath, new Dictionary<string, string>
@@ -100,8 +132,9 @@ public static class StageFineTuning
             (request.EmbedHead ? $", ending with its head's {result.Head.EmbeddingWidth}-d embedding" : ""),
             parentSha, FileHash.Sha256Of(modelPath), new FileInfo(modelPath).Length, feed.DescribePreprocessing(),
             "as the parent model", ["features"], "as the parent model's weights", DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 1),
-            $"trained on {train.Count} images of {request.Database}, early-stopped on {validation.Count} of {validation.Source}: {run}")
+            $"trained on {train.Count} images of {request.Database}{(copies.Count > 0 ? $" and {copies.Sum(c => c.Count)} altered copies ({string.Join(", ", copies.Select(c => c.Name))})" : "")}, early-stopped on {validation.Count} of {validation.Source}: {run}")
             .Write(cardPath);
-        return new StageFineTuningOutcome(result, modelPath, headPath, cardPath, train.Count, validation.Count, trunkPath, request.EmbedHead);
+        return new StageFineTuningOutcome(result, modelPath, headPath, cardPath, train.Count, validation.Count, trunkPath, request.EmbedHead,
+            copies.Sum(c => c.Count));
     }
 }

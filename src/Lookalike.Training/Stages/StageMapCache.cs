@@ -132,20 +132,26 @@ public sealed class StageMapCache : IDisposable
         if ((maps.Channels, maps.Batch, maps.Height, maps.Width) != (Shape.Channels, rows.Length, Shape.Height, Shape.Width))
             throw new ArgumentException($"A batch of {rows.Length} maps of {Shape.Channels}×{Shape.Height}×{Shape.Width} does not fit " +
                 $"{maps.Batch} of {maps.Channels}×{maps.Height}×{maps.Width}.", nameof(maps));
-        var view = View();
-        int area = Shape.Height * Shape.Width, batch = rows.Length;
-        var half = _row ??= new ushort[Shape.Length];
-        for (int n = 0; n < rows.Length; n++)
-        {
-            view.ReadArray((long)rows[n] * RowBytes, half, 0, half.Length);
-            var source = MemoryMarshal.Cast<ushort, Half>(half.AsSpan());
-            for (int c = 0; c < Shape.Channels; c++)
-            {
-                var target = maps.Data.AsSpan(((c * batch) + n) * area, area);
-                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(source.Slice(c * area, area), target);
-            }
-        }
+        for (int n = 0; n < rows.Length; n++) ReadInto(rows[n], maps, n);
         return maps;
+    }
+
+    /// <summary>The maps of <paramref name="row"/> written as image <paramref name="n"/> of <paramref name="maps"/> (a batch in the cache's shape).</summary>
+    public void ReadInto(int row, FeatureMaps maps, int n)
+    {
+        if ((maps.Channels, maps.Height, maps.Width) != (Shape.Channels, Shape.Height, Shape.Width) || (uint)n >= (uint)maps.Batch)
+            throw new ArgumentException($"Image {n} of a batch of {maps.Batch} maps of {maps.Channels}×{maps.Height}×{maps.Width} cannot take " +
+                $"{Shape.Channels}×{Shape.Height}×{Shape.Width}.", nameof(maps));
+        var view = View();
+        int area = Shape.Height * Shape.Width;
+        var half = _row ??= new ushort[Shape.Length];
+        view.ReadArray((long)row * RowBytes, half, 0, half.Length);
+        var source = MemoryMarshal.Cast<ushort, Half>(half.AsSpan());
+        for (int c = 0; c < Shape.Channels; c++)
+        {
+            var target = maps.Data.AsSpan(((c * maps.Batch) + n) * area, area);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(source.Slice(c * area, area), target);
+        }
     }
 
     /// <inheritdoc/>

@@ -60,10 +60,17 @@ public static class StageTrainer
 {
     private const int InferenceBatch = 32;
 
-    /// <summary>Trains on <paramref name="train"/>'s maps in <paramref name="cache"/>, stopping on <paramref name="validation"/>.</summary>
+    /// <summary>
+    /// Trains on <paramref name="train"/>'s maps in <paramref name="cache"/> (and on <paramref name="copies"/> of them: the warm-up on
+    /// all, each joint step on one version of each image drawn at random), stopping on <paramref name="validation"/>.
+    /// </summary>
     public static StageTrainingResult Train(ResNetStage parent, StageMapCache cache, StageExamples train, StageExamples validation,
-        StageTrainingOptions options, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+        StageTrainingOptions options, IReadOnlyList<StageCopies>? copies = null, IProgress<ProgressUpdate>? progress = null,
+        CancellationToken cancellationToken = default)
     {
+        copies ??= [];
+        if (copies.FirstOrDefault(c => c.Rows.Length != train.Count) is { } misfit)
+            throw new ArgumentException($"The {misfit.Name} copies list {misfit.Rows.Length} rows for {train.Count} training images.", nameof(copies));
         if (options.Epochs < 0 || options.WarmupHeadEpochs < 1 || options.Patience < 1 || options.BatchSize < 2 || !(options.BackboneLearningRate >= 0)
             || options.JointHeadLearningRate is not (null or > 0))
             throw new LookalikeException("Warm-up epochs and patience must be at least 1, joint epochs at least 0, the batch at least 2, the stage's learning rate not negative, the joint head's positive.");
@@ -74,12 +81,23 @@ public static class StageTrainer
         // Phase 1: the head alone, on the features the stage gives before any change.
         var trainFeatures = Pooled(stage, cache, train, progress, "Pooling the stage's features (train)", cancellationToken);
         var validFeatures = Pooled(stage, cache, validation, progress, "Pooling the stage's features (validation)", cancellationToken);
-        var warmup = HeadTrainer.Train(trainFeatures, validFeatures, options.Head with { Epochs = options.WarmupHeadEpochs }, progress);
+        var warmupFeatures = trainFeatures;
+        foreach (var copy in copies)
+        {
+            var kept = Enumerable.Range(0, train.Count).Where(i => copy.Rows[i] >= 0).ToList();
+            var examples = new StageExamples($"{train.Source} ({copy.Name})", [.. kept.Select(i => copy.Rows[i])], [.. kept.Select(i => train.Labels[i])],
+                [.. kept.Select(i => train.Names[i])]);
+            warmupFeatures = warmupFeatures.Concat(Pooled(stage, copy.Cache, examples, progress, $"Pooling the stage's features ({copy.Name})", cancellationToken),
+                unlabel: false);
+        }
+        var warmup = HeadTrainer.Train(warmupFeatures, validFeatures, options.Head with { Epochs = options.WarmupHeadEpochs }, progress);
         var head = warmup.Head;
         var network = head.Network;
         var index = head.Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        var (trainRows, trainY) = Known(train, index);
-        var (validRows, validY) = Known(validation, index);
+        var (trainRows, trainY, trainKept) = Known(train, index);
+        var (validRows, validY, _) = Known(validation, index);
+        // Each kept example's versions: its own row in the cache, then its copies' (−1: none).
+        var copyRows = copies.Select(c => trainKept.Select(i => c.Rows[i]).ToArray()).ToArray();
 
         var stageOptimizer = new AdamW(stage.Parameters, options.BackboneLearningRate, options.WeightDecay, relativeSteps: options.RelativeSteps);
         double headRate = options.JointHeadRate;
@@ -111,9 +129,11 @@ public static class StageTrainer
                 int start = batchIndex * batchSize;
                 cancellationToken.ThrowIfCancellationRequested();
                 for (int i = 0; i < batchSize; i++) (rows[i], y[i]) = (trainRows[order[start + i]], trainY[order[start + i]]);
+                if (copies.Count == 0) cache.Read(rows, maps);
+                else ReadVersions(cache, copies, copyRows, order.AsSpan(start, batchSize), rows, maps, random);
                 stage.ZeroGradients();
                 network.ZeroGradients();
-                var features = stage.Forward(cache.Read(rows, maps), training: true);
+                var features = stage.Forward(maps, training: true);
                 var output = network.Forward(head.Standardise(features, batchSize), batchSize, training: true);
                 var (loss, gradient) = HeadTrainer.LossOf(output, y, network.Outputs, head.Classes.Count, options.Head);
                 var featureGradient = network.BackwardToInput(gradient, batchSize);
@@ -202,11 +222,24 @@ public static class StageTrainer
         return (lossSum / Math.Max(1, counted), options.Loss == HeadLoss.Softmax ? (double)correct / Math.Max(1, counted) : double.NaN);
     }
 
-    /// <summary>The examples of the head's classes: their cache rows and class indexes.</summary>
-    private static (int[] Rows, int[] Labels) Known(StageExamples examples, Dictionary<string, int> index)
+    /// <summary>Image n of the batch is example <paramref name="examples"/>[n] in one of its versions, drawn uniformly: its own maps or a copy's.</summary>
+    private static void ReadVersions(StageMapCache cache, IReadOnlyList<StageCopies> copies, int[][] copyRows, ReadOnlySpan<int> examples,
+        int[] ownRows, FeatureMaps maps, Random random)
+    {
+        for (int n = 0; n < examples.Length; n++)
+        {
+            int version = random.Next(copies.Count + 1);
+            int copyRow = version == 0 ? -1 : copyRows[version - 1][examples[n]];
+            if (copyRow >= 0) copies[version - 1].Cache.ReadInto(copyRow, maps, n);
+            else cache.ReadInto(ownRows[n], maps, n);
+        }
+    }
+
+    /// <summary>The examples of the head's classes: their cache rows, class indexes and places in <paramref name="examples"/>.</summary>
+    private static (int[] Rows, int[] Labels, int[] Kept) Known(StageExamples examples, Dictionary<string, int> index)
     {
         var kept = Enumerable.Range(0, examples.Count).Where(i => index.ContainsKey(examples.Labels[i])).ToList();
         if (kept.Count == 0) throw new LookalikeException($"'{examples.Source}' has no images of the training classes.");
-        return ([.. kept.Select(i => examples.Rows[i])], [.. kept.Select(i => index[examples.Labels[i]])]);
+        return ([.. kept.Select(i => examples.Rows[i])], [.. kept.Select(i => index[examples.Labels[i]])], [.. kept]);
     }
 }
