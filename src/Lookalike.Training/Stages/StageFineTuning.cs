@@ -57,12 +57,15 @@ public static class StageFineTuning
         if (!File.Exists(trunkPath)) StageModels.WriteTrunk(parent, trunkPath);
         var shape = StageModels.ReadMapShape(trunkPath);
         var feed = OnnxFeatureExtractorOptions.ForModel(request.ModelPath);
-        using var trunk = new OnnxFeatureExtractor((feed with
+        // An alteration (augmentation) is part of the trunk's preprocessing, so the maps of altered copies have their own cache.
+        OnnxFeatureExtractor Trunk(ImageAugmentation augmentation) => new((feed with
         {
             ModelPath = trunkPath,
             ModelId = $"{feed.ModelId}-trunk",
             OutputName = StageModels.MapsOutput,
+            Loader = feed.Loader with { Augmentation = augmentation },
         }).OnDevice(request.Device));
+        using var trunk = Trunk(ImageAugmentation.None);
         using var cache = StageMapCache.Open(request.CacheDirectory, trunk, shape);
         var train = await StageExamples.FromFolderAsync(request.Database, cache, trunk, progress, cancellationToken);
         StageExamples validation;
@@ -70,23 +73,17 @@ public static class StageFineTuning
         else (train, validation) = train.SplitStratified(0.1, request.Training.Head.Seed);
 
         var augmentations = request.Augmentations ?? [];
-        var trunks = new List<OnnxFeatureExtractor>();
+        var opened = new List<IDisposable>();
         var copies = new List<StageCopies>();
         StageTrainingResult result;
         try
         {
             foreach (var augmentation in augmentations.Where(a => a != ImageAugmentation.None).Distinct())
             {
-                // The alteration is part of the trunk's preprocessing, so its maps have their own cache.
-                var altered = new OnnxFeatureExtractor((feed with
-                {
-                    ModelPath = trunkPath,
-                    ModelId = $"{feed.ModelId}-trunk",
-                    OutputName = StageModels.MapsOutput,
-                    Loader = feed.Loader with { Augmentation = augmentation },
-                }).OnDevice(request.Device));
-                trunks.Add(altered);
+                var altered = Trunk(augmentation);
+                opened.Add(altered);
                 var copyCache = StageMapCache.Open(request.CacheDirectory, altered, shape);
+                opened.Add(copyCache);
                 string name = augmentation.ToString().ToLowerInvariant();
                 copies.Add(new StageCopies(name, copyCache, await copyCache.FillAsync(train.Names, altered, RenamedProgress.Of(progress, $"Computing stage input maps ({name})"),
                     cancellationToken)));
@@ -96,8 +93,7 @@ public static class StageFineTuning
         }
         finally
         {
-            foreach (var copy in copies) copy.Cache.Dispose();
-            foreach (var altered in trunks) altered.Dispose();
+            foreach (var resource in Enumerable.Reverse(opened)) resource.Dispose();
         }
 
         string folder = Path.GetFullPath(request.OutDirectory);
