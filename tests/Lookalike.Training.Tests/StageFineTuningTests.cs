@@ -24,8 +24,9 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
 
         // Learning rate 0: the exported backbone is the parent's, within rounding (the flipped copies change only what the head saw).
         var first = new List<string>();
-        var frozen = await StageFineTuning.RunAsync(Request(train, validation, cache, "frozen", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
-            BackboneLearningRate: 0, Epochs: 1, BatchSize: 16)) with { Augmentations = [ImageAugmentation.Flip] }, new Recorder(first));
+        var frozenRequest = Request(train, validation, cache, "frozen", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
+            BackboneLearningRate: 0, Epochs: 1, BatchSize: 16));
+        var frozen = await StageFineTuning.RunAsync(frozenRequest with { Augmentations = [ImageAugmentation.Flip] }, new Recorder(first));
         Assert.Equal((48, 16, 48), (frozen.TrainImages, frozen.ValidationImages, frozen.CopiedImages));
         Assert.Contains("Computing stage input maps (flip)", first);
         Assert.Contains("Pooling the stage's features (flip)", first);
@@ -37,8 +38,9 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
         // A real run on the cached maps: nothing is computed again, the stage moves, the export computes the trained stage.
         var stages = new List<string>();
         // The head is written into the model: it gives the head's embedding of the trained stage's features.
-        var tuned = await StageFineTuning.RunAsync(Request(train, validation, cache, "tuned", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
-            BackboneLearningRate: 1e-3, Epochs: 2, Patience: 2, BatchSize: 16)) with { EmbedHead = true }, new Recorder(stages));
+        var tunedRequest = Request(train, validation, cache, "tuned", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
+            BackboneLearningRate: 1e-3, Epochs: 2, Patience: 2, BatchSize: 16));
+        var tuned = await StageFineTuning.RunAsync(tunedRequest with { EmbedHead = true }, new Recorder(stages));
         Assert.DoesNotContain("Computing stage input maps", stages);
         var result = tuned.Result;
         foreach (var epoch in result.History)
