@@ -75,7 +75,7 @@ public sealed class BackboneCommandTests : IDisposable
     {
         string json = _temp.Combine("finetune.json");
         var result = await CliRunner.RunAsync("bench", "finetune", "--model", TestData.ModelPath, "--db-per-class", "10", "--queries-per-class", "1",
-            "--fashion-db-per-class", "0", "--epochs", "1", "--warmup-head-epochs", "3", "--stage-batch", "8", "--json", json);
+            "--fashion-db-per-class", "0", "--epochs", "1", "--warmup-head-epochs", "3", "--stage-batch", "8", "--augment", "flip", "--json", json);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("| (a) ImageNet mAP@10 |", result.Output, StringComparison.Ordinal);
         Assert.Contains("warm-up: head alone", result.Output, StringComparison.Ordinal);
@@ -83,7 +83,9 @@ public sealed class BackboneCommandTests : IDisposable
         Assert.True(report.RootElement.GetProperty("gemmGflops").GetDouble() > 0);
         var row = Assert.Single(report.RootElement.GetProperty("results").EnumerateArray());
         Assert.Equal("CIFAR-10", row.GetProperty("dataset").GetString());
-        foreach (string kind in new[] { "imageNet", "head", "stage", "stageAndHead" })
+        // 90 training images after the 10 % held out for validation, each with a flipped copy.
+        Assert.Equal(90, row.GetProperty("copiedImages").GetInt32());
+        foreach (string kind in new[] { "imageNet", "head", "warmupHead", "stage", "stageAndHead" })
         {
             var quality = row.GetProperty(kind);
             Assert.Equal((100, 10), (quality.GetProperty("database").GetInt32(), quality.GetProperty("queries").GetInt32()));
@@ -96,7 +98,19 @@ public sealed class BackboneCommandTests : IDisposable
         // The joint epoch is kept only when it beats the warm-up; when it is not, the stage is the parent's and so are its features.
         bool kept = row.GetProperty("bestEpoch").GetInt32() == 1;
         Assert.Equal(kept, epoch.GetProperty("validationLoss").GetDouble() < warmupLoss);
-        if (!kept) Assert.Equal(row.GetProperty("imageNet").GetProperty("mapAt10").GetDouble(), row.GetProperty("stage").GetProperty("mapAt10").GetDouble(), 6);
+        if (!kept)
+        {
+            Assert.Equal(row.GetProperty("imageNet").GetProperty("mapAt10").GetDouble(), row.GetProperty("stage").GetProperty("mapAt10").GetDouble(), 6);
+            Assert.Equal(row.GetProperty("warmupHead").GetProperty("mapAt10").GetDouble(), row.GetProperty("stageAndHead").GetProperty("mapAt10").GetDouble(), 6);
+        }
+    }
+
+    [Fact]
+    public async Task Bench_finetune_refuses_to_leave_out_both_datasets()
+    {
+        var result = await CliRunner.RunAsync("bench", "finetune", "--db-per-class", "0", "--fashion-db-per-class", "0");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("nothing to measure", result.Error, StringComparison.Ordinal);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -79,6 +79,23 @@ public sealed class HeadTrainerTests : IDisposable
         Assert.Throws<Errors.LookalikeException>(() => HeadFile.Load(_temp.Combine("missing.json")));
     }
 
+    [Fact]
+    public void A_copied_head_embeds_the_same_and_keeps_its_weights_when_the_original_changes()
+    {
+        var data = Clustered(200, 8, classes: 2, seed: 43);
+        var head = HeadTrainer.Train(data, data, new HeadTrainingOptions("dropout(0.5),dense(16,relu),dense(4,tanh)",
+            LearningRate: 1e-2, Epochs: 3, Patience: 3, BatchSize: 20)).Head;
+        var copy = head.Copy();
+        var before = head.Embed(data).Vectors;
+        Assert.Equal(before, copy.Embed(data).Vectors);
+        Assert.Equal(head.Predict(data.Vectors, data.Count), copy.Predict(data.Vectors, data.Count));
+        Assert.Equal(head.Network.Describe(), copy.Network.Describe());
+
+        foreach (var parameter in head.Network.Parameters) Array.Fill(parameter.Value, 0.5f);
+        Assert.NotEqual(before, head.Embed(data).Vectors);
+        Assert.Equal(before, copy.Embed(data).Vectors);
+    }
+
     [Theory]
     [InlineData("dense(0)")]
     [InlineData("dense(10,swish)")]

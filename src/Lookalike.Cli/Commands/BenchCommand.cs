@@ -28,6 +28,7 @@ internal static class BenchCommand
             Description = "Model whose ONNX Runtime settings (threads, spinning, optimisation level, QDQ fusion, batching) are compared " +
                 "(default: the first int8 model compared, if any).",
         };
+        var augment = new Option<string?>("--augment") { Description = "Also train (c) on altered copies of the training images: flip, crop or flip,crop (their stage input maps are cached; each joint step takes an image or one of its copies at random); the warm-up head (b′) is trained on their ImageNet features too." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table to this Markdown file." };
         var command = new Command("backbones", "Per backbone: feature dimension, memory per vector, images/s (network alone and indexing a folder) and exact " +
@@ -62,7 +63,7 @@ internal static class BenchCommand
     {
         var model = CommonOptions.Model();
         var cifar = new Option<string?>("--cifar10") { Description = "CIFAR-10 as images (train/ and test/, class/image; default: the shared data folder's)." };
-        var database = PerClass("--db-per-class", "CIFAR-10 training images per class (training set and database)", 1000);
+        var database = PerClass("--db-per-class", "CIFAR-10 training images per class (training set and database; 0: leave it out)", 1000, minimum: 0);
         var queries = PerClass("--queries-per-class", "CIFAR-10 test images per class as queries", 100);
         var fashionDatabase = PerClass("--fashion-db-per-class", "Fashion-MNIST training images per class (0: leave it out)", 1000, minimum: 0);
         var fashionQueries = PerClass("--fashion-queries-per-class", "Fashion-MNIST test images per class as queries", 100);
@@ -73,12 +74,13 @@ internal static class BenchCommand
         var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate (a fraction of each output channel's weight size).", DefaultValueFactory = _ => 1e-3 };
         var absoluteSteps = new Option<bool>("--absolute-backbone-steps") { Description = "One absolute learning rate for all the stage's weights, whatever their size." };
         var jointRate = new Option<double?>("--joint-lr") { Description = "The head's learning rate while the stage trains too (default: a tenth of the head's, 1e-4)." };
+        var augment = new Option<string?>("--augment") { Description = "Also train (c) on altered copies of the training images: flip, crop or flip,crop (their stage input maps are cached; each joint step takes an image or one of its copies at random); the warm-up head (b′) is trained on their ImageNet features too." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this Markdown file." };
         var command = new Command("finetune", "Exact cosine mAP@10 and mP@10 of (a) ImageNet features, (b) a dense head on them, (c) conv5 fine-tuned with " +
             "the head, on CIFAR-10 and Fashion-MNIST images, with the training's images/s and the GEMM kernel's GFLOP/s against the peak, in one run.")
         {
-            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, absoluteSteps, jointRate, json, markdown,
+            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, absoluteSteps, jointRate, augment, json, markdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -86,7 +88,7 @@ internal static class BenchCommand
             var options = defaults with
             {
                 Model = parse.GetValue(model) ?? defaults.Model,
-                Cifar10 = CifarFolder(parse.GetValue(cifar)),
+                Cifar10 = parse.GetValue(database) > 0 ? CifarFolder(parse.GetValue(cifar)) : "",
                 DatabasePerClass = parse.GetValue(database),
                 QueriesPerClass = parse.GetValue(queries),
                 FashionDatabasePerClass = parse.GetValue(fashionDatabase),
@@ -101,6 +103,7 @@ internal static class BenchCommand
                     RelativeSteps = !parse.GetValue(absoluteSteps),
                     JointHeadLearningRate = parse.GetValue(jointRate),
                 },
+                Augmentations = Onnx.Imaging.ImageAugmentations.ParseList(parse.GetValue(augment)),
                 WorkDirectory = Path.Combine(ModelLocator.DataDirectory, "cache", "bench-finetune"),
                 CacheDirectory = Path.Combine(ModelLocator.DataDirectory, "cache"),
             };

@@ -3,6 +3,7 @@ using System.Globalization;
 using Lookalike.Evaluation.Datasets;
 using Lookalike.Features;
 using Lookalike.Onnx;
+using Lookalike.Onnx.Imaging;
 using Lookalike.Onnx.Models;
 using Lookalike.Progress;
 using Lookalike.Training.Convolutions;
@@ -20,7 +21,7 @@ public sealed record FineTuneBenchmarkOptions
     /// <summary>CIFAR-10 as images: a folder with <c>train/class/image</c> and <c>test/class/image</c>.</summary>
     public required string Cifar10 { get; init; }
 
-    /// <summary>Training (and database) images per CIFAR-10 class, from train.</summary>
+    /// <summary>Training (and database) images per CIFAR-10 class from its train split, or 0 to leave it out.</summary>
     public int DatabasePerClass { get; init; } = 1000;
 
     /// <summary>Query images per CIFAR-10 class, from test.</summary>
@@ -36,6 +37,9 @@ public sealed record FineTuneBenchmarkOptions
     public StageTrainingOptions Stage { get; init; } = new(new HeadTrainingOptions(
         "dropout(0.5),dense(256,relu),dropout(0.5),dense(128,relu),dropout(0.5),dense(64,relu)", LearningRate: 1e-3));
 
+    /// <summary>Altered copies of the training images (c) also trains on, each joint step taking an image or one of its copies at random; its warm-up head (b′) is trained on their ImageNet features too.</summary>
+    public IReadOnlyList<ImageAugmentation> Augmentations { get; init; } = [];
+
     /// <summary>Where the subsets and fine-tuned models go.</summary>
     public required string WorkDirectory { get; init; }
 
@@ -47,6 +51,7 @@ public sealed record FineTuneBenchmarkOptions
 /// <param name="Dataset">Its name.</param>
 /// <param name="ImageNet">(a) the parent's features.</param>
 /// <param name="Head">(b) the dense head on them.</param>
+/// <param name="WarmupHead">(b′) the warm-up's head: the same head trained on the stage's original features (the parent's, computed from the cached maps) of the training images and their altered copies; the joint phase starts from it.</param>
 /// <param name="Stage">(c) the fine-tuned stage's features alone.</param>
 /// <param name="StageAndHead">(c) the fine-tuned stage and the head trained with it.</param>
 /// <param name="Warmup">The warm-up's best epoch (the head alone on the stage's original features): what a joint epoch must beat.</param>
@@ -54,8 +59,13 @@ public sealed record FineTuneBenchmarkOptions
 /// <param name="Epochs">The joint epochs with their speed.</param>
 /// <param name="BestEpoch">The joint epoch kept.</param>
 /// <param name="Seconds">Wall time of the fine-tuning (maps, warm-up, joint epochs, export).</param>
-public sealed record FineTuneResult(string Dataset, DatasetQuality ImageNet, DatasetQuality Head, DatasetQuality Stage, DatasetQuality StageAndHead,
-    EpochRecord Warmup, int WarmupEpochs, IReadOnlyList<StageEpochRecord> Epochs, int BestEpoch, double Seconds);
+/// <param name="CopiedImages">Altered copies of training images trained on (0 without augmentation).</param>
+public sealed record FineTuneResult(string Dataset, DatasetQuality ImageNet, DatasetQuality Head, DatasetQuality WarmupHead, DatasetQuality Stage,
+    DatasetQuality StageAndHead, EpochRecord Warmup, int WarmupEpochs, IReadOnlyList<StageEpochRecord> Epochs, int BestEpoch, double Seconds, int CopiedImages)
+{
+    /// <summary>The better of the two dense heads on ImageNet features, (b) and (b′): what (c) is measured against.</summary>
+    public DatasetQuality BestHead => WarmupHead.MapAt10 > Head.MapAt10 ? WarmupHead : Head;
+}
 
 /// <summary>A whole run.</summary>
 /// <param name="Processors">Logical processors.</param>
@@ -74,13 +84,14 @@ public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, 
         var text = new System.Text.StringBuilder();
         text.AppendLine(c, $"Fine-tuning conv5 ({Processors} logical processors); exact cosine search, database = the training images.");
         text.AppendLine();
-        text.AppendLine("| dataset | database | queries | (a) ImageNet mAP@10 | mP@10 | (b) head mAP@10 | mP@10 | (c) conv5 mAP@10 | mP@10 | (c) conv5 + head mAP@10 | mP@10 | (c) − (b) mAP@10 |");
-        text.AppendLine("|" + string.Concat(Enumerable.Repeat(" --- |", 12)));
+        text.AppendLine("| dataset | database | copies | queries | (a) ImageNet mAP@10 | mP@10 | (b) head mAP@10 | mP@10 | (b′) warm-up head mAP@10 | mP@10 | " +
+            "(c) conv5 mAP@10 | mP@10 | (c) conv5 + head mAP@10 | mP@10 | (c) − best (b) mAP@10 |");
+        text.AppendLine("|" + string.Concat(Enumerable.Repeat(" --- |", 15)));
         foreach (var r in Results)
         {
-            text.AppendLine(c, $"| {r.Dataset} | {r.ImageNet.Database} | {r.ImageNet.Queries} | {r.ImageNet.MapAt10:F4} | {r.ImageNet.PrecisionAt10:F4} | " +
-                $"{r.Head.MapAt10:F4} | {r.Head.PrecisionAt10:F4} | {r.Stage.MapAt10:F4} | {r.Stage.PrecisionAt10:F4} | " +
-                $"{r.StageAndHead.MapAt10:F4} | {r.StageAndHead.PrecisionAt10:F4} | {r.StageAndHead.MapAt10 - r.Head.MapAt10:+0.0000;-0.0000} |");
+            text.AppendLine(c, $"| {r.Dataset} | {r.ImageNet.Database} | {r.CopiedImages} | {r.ImageNet.Queries} | {r.ImageNet.MapAt10:F4} | {r.ImageNet.PrecisionAt10:F4} | " +
+                $"{r.Head.MapAt10:F4} | {r.Head.PrecisionAt10:F4} | {r.WarmupHead.MapAt10:F4} | {r.WarmupHead.PrecisionAt10:F4} | {r.Stage.MapAt10:F4} | " +
+                $"{r.Stage.PrecisionAt10:F4} | {r.StageAndHead.MapAt10:F4} | {r.StageAndHead.PrecisionAt10:F4} | {r.StageAndHead.MapAt10 - r.BestHead.MapAt10:+0.0000;-0.0000} |");
         }
         text.AppendLine();
         string peak = PeakGflops is { } p ? string.Create(c, $" of a {p:F0} GFLOP/s peak ({GemmGflops / p:P0})") : "";
@@ -117,12 +128,15 @@ public static class FineTuneBenchmark
     public static async Task<FineTuneBenchmarkReport> RunAsync(FineTuneBenchmarkOptions options, IProgress<ProgressUpdate>? progress = null,
         Action<FineTuneBenchmarkReport>? completed = null, CancellationToken cancellationToken = default)
     {
+        if (options.DatabasePerClass <= 0 && options.FashionDatabasePerClass <= 0)
+            throw new Errors.LookalikeException("Both datasets are left out (0 training images per class for CIFAR-10 and Fashion-MNIST): nothing to measure.");
         string model = ModelLocator.Resolve(options.Model);
-        var datasets = new List<(string Name, string Database, string Queries)>
+        var datasets = new List<(string Name, string Database, string Queries)>();
+        if (options.DatabasePerClass > 0)
         {
-            ("CIFAR-10", BenchmarkData.Subset(Path.Combine(options.Cifar10, "train"), 0, options.DatabasePerClass, options.WorkDirectory, "cifar10-train"),
-                BenchmarkData.Subset(Path.Combine(options.Cifar10, "test"), 0, options.QueriesPerClass, options.WorkDirectory, "cifar10-queries")),
-        };
+            datasets.Add(("CIFAR-10", BenchmarkData.Subset(Path.Combine(options.Cifar10, "train"), 0, options.DatabasePerClass, options.WorkDirectory, "cifar10-train"),
+                BenchmarkData.Subset(Path.Combine(options.Cifar10, "test"), 0, options.QueriesPerClass, options.WorkDirectory, "cifar10-queries")));
+        }
         if (options.FashionDatabasePerClass > 0)
         {
             string train = FashionMnist.ExportImages("train", Path.Combine(options.CacheDirectory, "fashion-mnist-images", "train"));
@@ -140,16 +154,17 @@ public static class FineTuneBenchmark
             var clock = Stopwatch.StartNew();
             var outcome = await StageFineTuning.RunAsync(new StageFineTuningRequest(model, databaseFolder, null,
                 Path.Combine(options.WorkDirectory, $"finetuned-{name}"), options.CacheDirectory, options.Stage,
-                ExecutionDevice.Cpu), BenchmarkData.Stage(progress, $"{name}: fine-tuning conv5"), cancellationToken);
+                ExecutionDevice.Cpu, Augmentations: options.Augmentations), BenchmarkData.Stage(progress, $"{name}: fine-tuning conv5"), cancellationToken);
             double seconds = clock.Elapsed.TotalSeconds;
             var (tunedDatabase, tunedQueries) = await FeaturesAsync(outcome.ModelPath, databaseFolder, queriesFolder, options, progress,
                 $"{name}: fine-tuned features", cancellationToken);
             results.Add(new FineTuneResult(name, BenchmarkData.Quality(name, database, queries),
                 BenchmarkData.Quality(name, head.Embed(database), head.Embed(queries)),
+                BenchmarkData.Quality(name, outcome.Result.Warmup.Head.Embed(database), outcome.Result.Warmup.Head.Embed(queries)),
                 BenchmarkData.Quality(name, tunedDatabase, tunedQueries),
                 BenchmarkData.Quality(name, outcome.Result.Head.Embed(tunedDatabase), outcome.Result.Head.Embed(tunedQueries)),
                 outcome.Result.Warmup.History[outcome.Result.Warmup.BestEpoch - 1], outcome.Result.Warmup.History.Count,
-                outcome.Result.History, outcome.Result.BestEpoch, seconds));
+                outcome.Result.History, outcome.Result.BestEpoch, seconds, outcome.CopiedImages));
             completed?.Invoke(new FineTuneBenchmarkReport(processors, gemm, peak, [.. results]));
         }
         return new FineTuneBenchmarkReport(processors, gemm, peak, results);

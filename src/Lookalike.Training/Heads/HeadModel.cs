@@ -91,6 +91,20 @@ public sealed class HeadModel
         return new EmbeddingHeadWeights([.. Scaling.Mean], [.. Scaling.Scale], layers);
     }
 
+    /// <summary>An independent copy (its own weights, same standardisation and classes): a head kept as it was while the original trains on.</summary>
+    public HeadModel Copy()
+    {
+        var random = new Random(0);
+        var network = new Network([.. Network.Layers.Select(layer => layer switch
+        {
+            DenseLayer d => (Layer)new DenseLayer(d.Inputs, d.Outputs, d.Activation, random, d.Weights.Name[..d.Weights.Name.LastIndexOf('.')]),
+            DropoutLayer o => new DropoutLayer(o.Inputs, o.Rate, random),
+            _ => throw new InvalidOperationException($"Cannot copy layer {layer.GetType().Name}."),
+        })]);
+        network.Restore(Network.Snapshot());
+        return new HeadModel(network, Scaling, Classes, EmbeddingLayer, Loss, Spec, Centroids is null ? null : [.. Centroids]);
+    }
+
     /// <summary>The vectors of <paramref name="data"/> mapped through the head, labels and names kept.</summary>
     public LabeledVectors Embed(LabeledVectors data, int batchSize = 1024)
     {

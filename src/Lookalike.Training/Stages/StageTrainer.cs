@@ -41,7 +41,7 @@ public sealed record StageEpochRecord(int Epoch, double TrainLoss, double Valida
 /// <summary>The outcome of fine-tuning a stage.</summary>
 /// <param name="Stage">The stage with the best epoch's weights.</param>
 /// <param name="Head">The head trained with it (takes the new stage's features).</param>
-/// <param name="Warmup">The head-only phase.</param>
+/// <param name="Warmup">The head-only phase; its head stays as the warm-up left it (the joint phase trains a copy).</param>
 /// <param name="History">Every joint epoch run.</param>
 /// <param name="BestEpoch">The joint epoch kept (0: none beat the warm-up, whose weights were kept).</param>
 /// <param name="StoppedEarly">Whether patience ran out before the last epoch.</param>
@@ -91,7 +91,8 @@ public static class StageTrainer
                 unlabel: false);
         }
         var warmup = HeadTrainer.Train(warmupFeatures, validFeatures, options.Head with { Epochs = options.WarmupHeadEpochs }, progress);
-        var head = warmup.Head;
+        // The joint phase trains a copy, so the warm-up's head stays as it was (a dense head on the parent's features).
+        var head = warmup.Head.Copy();
         var network = head.Network;
         var index = head.Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var (trainRows, trainY, trainKept) = Known(train, index);
