@@ -154,7 +154,7 @@ public static class FineTuneBenchmark
             var clock = Stopwatch.StartNew();
             var outcome = await StageFineTuning.RunAsync(new StageFineTuningRequest(model, databaseFolder, null,
                 Path.Combine(options.WorkDirectory, $"finetuned-{name}"), options.CacheDirectory, options.Stage,
-                ExecutionDevice.Cpu, Augmentations: options.Augmentations), BenchmarkData.Stage(progress, $"{name}: fine-tuning conv5"), cancellationToken);
+                ExecutionDevice.Cpu, Augmentations: options.Augmentations), RenamedProgress.Prefixed(progress, $"{name}: fine-tuning conv5"), cancellationToken);
             double seconds = clock.Elapsed.TotalSeconds;
             var (tunedDatabase, tunedQueries) = await FeaturesAsync(outcome.ModelPath, databaseFolder, queriesFolder, options, progress,
                 $"{name}: fine-tuned features", cancellationToken);
