@@ -28,7 +28,6 @@ internal static class BenchCommand
             Description = "Model whose ONNX Runtime settings (threads, spinning, optimisation level, QDQ fusion, batching) are compared " +
                 "(default: the first int8 model compared, if any).",
         };
-        var augment = new Option<string?>("--augment") { Description = "Also train (c) on altered copies of the training images: flip, crop or flip,crop (their stage input maps are cached; each joint step takes an image or one of its copies at random); the warm-up head (b′) is trained on their ImageNet features too." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table to this Markdown file." };
         var command = new Command("backbones", "Per backbone: feature dimension, memory per vector, images/s (network alone and indexing a folder) and exact " +
