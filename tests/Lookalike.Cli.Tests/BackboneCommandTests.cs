@@ -75,12 +75,14 @@ public sealed class BackboneCommandTests : IDisposable
     {
         string json = _temp.Combine("finetune.json");
         var result = await CliRunner.RunAsync("bench", "finetune", "--model", TestData.ModelPath, "--db-per-class", "10", "--queries-per-class", "1",
-            "--fashion-db-per-class", "0", "--epochs", "1", "--warmup-head-epochs", "3", "--stage-batch", "8", "--augment", "flip", "--json", json);
+            "--fashion-db-per-class", "0", "--epochs", "1", "--warmup-head-epochs", "3", "--stage-batch", "8", "--augment", "flip", "--batch-statistics", "--json", json);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("| (a) ImageNet mAP@10 |", result.Output, StringComparison.Ordinal);
+        Assert.Contains("batch norms: batch statistics", result.Output, StringComparison.Ordinal);
         Assert.Contains("warm-up: head alone", result.Output, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(File.ReadAllBytes(json));
         Assert.True(report.RootElement.GetProperty("gemmGflops").GetDouble() > 0);
+        Assert.True(report.RootElement.GetProperty("batchStatistics").GetBoolean());
         var row = Assert.Single(report.RootElement.GetProperty("results").EnumerateArray());
         Assert.Equal("CIFAR-10", row.GetProperty("dataset").GetString());
         // 90 training images after the 10 % held out for validation, each with a flipped copy.

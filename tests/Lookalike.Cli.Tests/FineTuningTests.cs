@@ -97,13 +97,14 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
     }
 
     [SharedDataFact]
-    public async Task Unfreezing_conv5_with_flipped_copies_writes_a_backbone_that_index_takes_and_refuses_what_it_cannot_train_on()
+    public async Task Unfreezing_conv5_with_flipped_copies_and_batch_statistics_writes_a_backbone_that_index_takes_and_refuses_what_it_cannot_train_on()
     {
         string images = CatsAndShips("stage");
         string output = _temp.Combine("stage-out");
         var result = await CliRunner.RunAsync("train", "--unfreeze", "conv5", "--db", images, "--model", TestData.ModelPath, "--head", "dense(16,relu)",
-            "--lr", "1e-3", "--warmup-head-epochs", "2", "--epochs", "1", "--stage-batch", "8", "--augment", "flip", "--out", output);
+            "--lr", "1e-3", "--warmup-head-epochs", "2", "--epochs", "1", "--stage-batch", "8", "--augment", "flip", "--batch-statistics", "--out", output);
         Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("batch statistics", await File.ReadAllTextAsync(Path.Combine(output, "model.card.json")));
         Assert.Contains("epoch 1:", result.Output);
         Assert.Contains("GFLOP/s", result.Output);
         foreach (string file in new[] { "model.onnx", "head.json", "model.card.json", "report.json", "report.txt", "loss.png", "accuracy.png" })
@@ -131,6 +132,9 @@ public sealed class FineTuningTests(IndexedCifarFixture cifar) : IClassFixture<I
         var headOnly = await CliRunner.RunAsync("train", "--db", cifar.Collection, "--embed-head", "--out", output);
         Assert.Equal(1, headOnly.ExitCode);
         Assert.Contains("--embed-head writes the head into a fine-tuned model.onnx", headOnly.Error);
+        var normsOfNothing = await CliRunner.RunAsync("train", "--db", cifar.Collection, "--batch-statistics", "--out", output);
+        Assert.Equal(1, normsOfNothing.ExitCode);
+        Assert.Contains("--batch-statistics is how the backbone's last stage trains", normsOfNothing.Error);
     }
 
     /// <summary>The first ten cat and ship images of the indexed CIFAR-10 sample, copied into a new class/image folder.</summary>

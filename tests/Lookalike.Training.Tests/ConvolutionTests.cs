@@ -84,16 +84,63 @@ public sealed class ConvolutionTests
         CheckGradients(affine, new FeatureMaps(3, 2, 3, 3, RandomVectors.Gaussian(6, 9, seed: 6)));
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void A_bottleneck_block_has_the_gradients_of_finite_differences(bool projection)
+    [Fact]
+    public void Batch_statistics_start_as_the_identity_follow_later_batches_and_are_the_identity_at_inference()
     {
-        var block = new Bottleneck(Block(projection ? 6 : 8, 3, 8, projection, seed: 7));
-        // As a block's input is a ReLU's output: here in [0.2, 1.2], so that the identity plus ±1.5 stays clear of zero too.
+        var statistics = new BatchStatistics("bn", 2, momentum: 0.5);
+        var first = new FeatureMaps(2, 3, 2, 2, [.. RandomVectors.Gaussian(2, 12, seed: 20).Select((v, i) => i < 12 ? (2 * v) + 5 : v - 3)]);
+        Assert.False(statistics.HasStatistics);
+        Assert.Equal(first.Data, statistics.Forward(first, training: true).Data, new ToleranceComparer(1e-5f));
+        Assert.True(statistics.HasStatistics);
+        double firstMean = first.Data.Take(12).Average();
+        Assert.Equal(firstMean, statistics.RunningMean[0], 5);
+
+        // A second batch shifted by 4: normalised by its own mean, put back at the running one; the running mean moves halfway.
+        var second = new FeatureMaps(2, 3, 2, 2, [.. first.Data.Select(v => v + 4)]);
+        var y = statistics.Forward(second, training: true).Data;
+        Assert.Equal(first.Data, y, new ToleranceComparer(1e-5f));
+        Assert.Equal(firstMean + 2, statistics.RunningMean[0], 5);
+        Assert.Equal(first.Data.Take(12).Select(v => (v - firstMean) * (v - firstMean)).Average(), statistics.RunningVariance[0], 4);
+        Assert.Same(second, statistics.Forward(second, training: false));
+        Assert.Throws<ArgumentException>(() => statistics.Forward(new FeatureMaps(3, 1, 2, 2, new float[12]), training: true));
+    }
+
+    [Fact]
+    public void Batch_statistics_have_the_gradients_of_finite_differences()
+    {
+        var statistics = new BatchStatistics("bn", 3);
+        var x = new FeatureMaps(3, 2, 3, 3, [.. RandomVectors.Gaussian(6, 9, seed: 21).Select((v, i) => (v * (1 + (i / 18))) + (i / 18))]);
+        statistics.Forward(x, training: true);
+        // Running statistics apart from the batch's, so that the scale σ_running/σ_batch is not 1; held still while checking.
+        for (int c = 0; c < 3; c++) (statistics.RunningMean[c], statistics.RunningVariance[c]) = (c - 1, 0.5 + c);
+        statistics.Momentum = 0;
+        CheckGradients(statistics, x, lossInTraining: true);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public void A_bottleneck_block_has_the_gradients_of_finite_differences(bool projection, bool batchStatistics)
+    {
+        var block = new Bottleneck(Block(projection ? 6 : 8, 3, 8, projection, seed: 7), batchStatistics);
+        // As a block's input is a ReLU's output: here in [0.2, 1.2], so that the identity plus ±1.5 stays clear of zero too. With batch
+        // statistics, in [−0.5, 0.5]: a batch norm takes out what the convolution adds to each channel's mean, so inputs far from zero
+        // leave its weights small gradients, below the difference quotient's rounding.
         var random = new Random(8);
-        var x = new FeatureMaps(block.Inputs, 2, 6, 6, [.. Enumerable.Range(0, block.Inputs * 72).Select(_ => 0.2f + (float)random.NextDouble())]);
-        CheckGradients(block, x);
+        float low = batchStatistics ? -0.5f : 0.2f;
+        var x = new FeatureMaps(block.Inputs, 2, 6, 6, [.. Enumerable.Range(0, block.Inputs * 72).Select(_ => low + (float)random.NextDouble())]);
+        Assert.Equal(batchStatistics ? (projection ? 4 : 3) : 0, block.BatchStatisticsLayers.Count);
+        if (batchStatistics)
+        {
+            // The first batch sets the statistics (the block then computes what it did); the check holds them still.
+            var frozen = new Bottleneck(Block(projection ? 6 : 8, 3, 8, projection, seed: 7)).Forward(x, training: false).Data;
+            Assert.Equal(frozen, block.Forward(x, training: true).Data, new ToleranceComparer(1e-4f));
+            foreach (var statistics in block.BatchStatisticsLayers) statistics.Momentum = 0;
+        }
+        // The batch's deviation divides: the loss curves more, so the difference quotient takes a smaller step.
+        CheckGradients(block, x, lossInTraining: batchStatistics, step: batchStatistics ? 5e-3f : 1e-2f);
     }
 
     [Fact]
@@ -129,15 +176,15 @@ public sealed class ConvolutionTests
         Assert.Equal(expected, refolded, new ToleranceComparer(1e-4f));
     }
 
-    /// <summary>Loss Σ r·y with fixed random r: its gradient with respect to y is r.</summary>
-    private static void CheckGradients(MapLayer layer, FeatureMaps x)
+    /// <summary>Loss Σ r·y with fixed random r: its gradient with respect to y is r (of the training pass with <paramref name="lossInTraining"/>).</summary>
+    private static void CheckGradients(MapLayer layer, FeatureMaps x, bool lossInTraining = false, float step = 1e-2f)
     {
         var probe = layer.Forward(x, training: false);
         float[] r = RandomVectors.Gaussian(1, probe.Data.Length, seed: 99);
         double Loss()
         {
             // Summed in double: the difference quotient of a float sum over hundreds of outputs is mostly rounding.
-            var y = layer.Forward(x, training: false).Data;
+            var y = layer.Forward(x, training: lossInTraining).Data;
             double sum = 0;
             for (int i = 0; i < y.Length; i++) sum += (double)y[i] * r[i];
             return sum;
@@ -147,8 +194,8 @@ public sealed class ConvolutionTests
         var y = layer.Forward(x, training: true);
         var inputGradient = layer.Backward(new FeatureMaps(y.Channels, y.Batch, y.Height, y.Width, (float[])r.Clone()))!;
         float[] dx = (float[])inputGradient.Data.Clone();
-        foreach (var p in layer.Parameters) NumericalGradient.AssertMatches(p.Value, p.Gradient, Loss, p.Name);
-        NumericalGradient.AssertMatches(x.Data, dx, Loss, "input");
+        foreach (var p in layer.Parameters) NumericalGradient.AssertMatches(p.Value, p.Gradient, Loss, p.Name, step);
+        NumericalGradient.AssertMatches(x.Data, dx, Loss, "input", step);
     }
 
     /// <summary>

@@ -62,6 +62,19 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
         Assert.True(result.History.Min(h => h.ValidationLoss) < result.Warmup.History.Min(h => h.ValidationLoss));
         Assert.True(trained.Zip(parent, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "the trained stage computes what the parent did");
 
+        // With batch statistics the stage trains too, and its export still computes the trained stage: the statistics shape only the training.
+        var batch = await StageFineTuning.RunAsync(Request(train, validation, cache, "batch", new StageTrainingOptions(head, WarmupHeadEpochs: 3,
+            BackboneLearningRate: 1e-3, Epochs: 2, Patience: 2, BatchSize: 16, BatchStatistics: true)));
+        Assert.Equal(10, batch.Result.Stage.BatchStatisticsLayers.Count());
+        Assert.All(batch.Result.Stage.BatchStatisticsLayers, s => Assert.True(s.HasStatistics, s.Name));
+        Assert.True(batch.Result.BestEpoch > 0, "with batch statistics, no joint epoch beat the warm-up");
+        Assert.True(batch.Result.History.Min(h => h.ValidationLoss) < batch.Result.Warmup.History.Min(h => h.ValidationLoss));
+        var batchTrained = batch.Result.Stage.Forward(Convolutions.FeatureMaps.FromImageMajor(maps, photos.Count, shape.Channels, shape.Height, shape.Width),
+            training: false);
+        AssertClose(batchTrained, await Features(batch.ModelPath, photos), 1e-4, "exported stage trained with batch statistics");
+        Assert.True(batchTrained.Zip(parent, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "the stage trained with batch statistics computes what the parent did");
+        Assert.Contains("batch statistics", ModelCard.Read(batch.CardPath)!.Notes);
+
         var loadedHead = HeadFile.Load(tuned.HeadPath);
         Assert.Equal(2048, loadedHead.Inputs);
         var card = ModelCard.Read(tuned.CardPath)!;

@@ -73,13 +73,14 @@ internal static class BenchCommand
         var backboneRate = new Option<double>("--backbone-lr") { Description = "The stage's learning rate (a fraction of each output channel's weight size).", DefaultValueFactory = _ => 1e-3 };
         var absoluteSteps = new Option<bool>("--absolute-backbone-steps") { Description = "One absolute learning rate for all the stage's weights, whatever their size." };
         var jointRate = new Option<double?>("--joint-lr") { Description = "The head's learning rate while the stage trains too (default: a tenth of the head's, 1e-4)." };
+        var batchStatistics = CommonOptions.BatchStatistics();
         var augment = new Option<string?>("--augment") { Description = "Also train (c) on altered copies of the training images: flip, crop or flip,crop (their stage input maps are cached; each joint step takes an image or one of its copies at random); the warm-up head (b′) is trained on their ImageNet features too." };
         var json = new Option<string?>("--json") { Description = "Also write the report to this JSON file." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables to this Markdown file." };
         var command = new Command("finetune", "Exact cosine mAP@10 and mP@10 of (a) ImageNet features, (b) a dense head on them, (c) conv5 fine-tuned with " +
             "the head, on CIFAR-10 and Fashion-MNIST images, with the training's images/s and the GEMM kernel's GFLOP/s against the peak, in one run.")
         {
-            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, absoluteSteps, jointRate, augment, json, markdown,
+            model, cifar, database, queries, fashionDatabase, fashionQueries, epochs, warmup, patience, batch, backboneRate, absoluteSteps, jointRate, batchStatistics, augment, json, markdown,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -101,6 +102,7 @@ internal static class BenchCommand
                     BackboneLearningRate = parse.GetValue(backboneRate),
                     RelativeSteps = !parse.GetValue(absoluteSteps),
                     JointHeadLearningRate = parse.GetValue(jointRate),
+                    BatchStatistics = parse.GetValue(batchStatistics),
                 },
                 Augmentations = Onnx.Imaging.ImageAugmentations.ParseList(parse.GetValue(augment)),
                 WorkDirectory = Path.Combine(ModelLocator.DataDirectory, "cache", "bench-finetune"),

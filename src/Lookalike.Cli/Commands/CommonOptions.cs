@@ -77,6 +77,11 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table." };
 
+    public static Option<bool> BatchStatistics() => new("--batch-statistics")
+    {
+        Description = "The last stage's batch norms normalise by each joint step's batch (running statistics following the batches) instead of keeping frozen running statistics; the export is the same kind of model.",
+    };
+
     public static DistanceMetric? ParseMetric(string? text) => text is null ? null : DistanceMetrics.Parse(text);
 
     private static string DefaultCollection =>

@@ -51,17 +51,20 @@ internal static class TrainCommand
         var absoluteSteps = new Option<bool>("--absolute-backbone-steps") { Description = "With --unfreeze: one absolute learning rate for all the stage's weights, whatever their size." };
         var stageBatch = new Option<int>("--stage-batch") { Description = "With --unfreeze: images per step of stage and head together.", DefaultValueFactory = _ => 32 };
         var jointRate = new Option<double?>("--joint-lr") { Description = "With --unfreeze: the head's learning rate while the stage trains too (default: a tenth of --lr)." };
+        var batchStatistics = CommonOptions.BatchStatistics();
         var embedHead = new Option<bool>("--embed-head") { Description = "With --unfreeze: model.onnx ends with the head's L2-normalised embedding (--embedding-layer) instead of the pooled features, so --model alone gives it (no --head)." };
         var command = new Command("train", "Fine-tune: train a dense head on labelled CNN features (or, with --unfreeze conv5, the last stage too), print a classification report, save the head for --head.")
         {
             database, validation, head, rate, patience, epochs, batch, decay, loss, embedding, seed, output, model, device, augment,
-            unfreeze, warmup, backboneRate, absoluteSteps, stageBatch, jointRate, embedHead,
+            unfreeze, warmup, backboneRate, absoluteSteps, stageBatch, jointRate, batchStatistics, embedHead,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new HeadTrainingOptions(parse.GetValue(head)!, parse.GetValue(rate), parse.GetValue(epochs), parse.GetValue(patience),
                 parse.GetValue(batch), parse.GetValue(decay), parse.GetValue(loss) == "contrastive" ? HeadLoss.Contrastive : HeadLoss.Softmax,
                 EmbeddingLayer: parse.GetValue(embedding), Seed: parse.GetValue(seed));
+            if (parse.GetValue(unfreeze) is null && parse.GetValue(batchStatistics))
+                throw new LookalikeException("--batch-statistics is how the backbone's last stage trains: it needs --unfreeze conv5 (a dense head has no batch norms).");
             if (parse.GetValue(unfreeze) is null && parse.GetValue(embedHead))
                 throw new LookalikeException("--embed-head writes the head into a fine-tuned model.onnx: it needs --unfreeze conv5 (a head alone is used with --head).");
             var augmentations = ImageAugmentations.ParseList(parse.GetValue(augment));
@@ -71,7 +74,7 @@ internal static class TrainCommand
                     parse.GetValue(output)!, Path.Combine(ModelLocator.DataDirectory, "cache"),
                     new StageTrainingOptions(options, parse.GetValue(warmup), parse.GetValue(backboneRate), parse.GetValue(epochs),
                         parse.GetValue(patience), parse.GetValue(stageBatch), parse.GetValue(decay), parse.GetValue(jointRate),
-                        RelativeSteps: !parse.GetValue(absoluteSteps)),
+                        RelativeSteps: !parse.GetValue(absoluteSteps), BatchStatistics: parse.GetValue(batchStatistics)),
                     Onnx.ExecutionDevice.Parse(parse.GetValue(device)), parse.GetValue(embedHead), augmentations);
                 var outcome = await ConsoleProgress.RunAsync(context, "Fine-tuning conv5", p => StageFineTuning.RunAsync(request, p, cancellationToken));
                 StageReport.Write(context, outcome);

@@ -72,7 +72,9 @@ public sealed record FineTuneResult(string Dataset, DatasetQuality ImageNet, Dat
 /// <param name="GemmGflops">The kernel alone on a 3×3 convolution's product of conv5 (512 × 4608 by 4608 × 1568).</param>
 /// <param name="PeakGflops">2 FMA units × 8 lanes × 2 operations per cycle per core at the reported clock, when known.</param>
 /// <param name="Results">Per dataset.</param>
-public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, double? PeakGflops, IReadOnlyList<FineTuneResult> Results)
+/// <param name="BatchStatistics">Whether the stage's batch norms trained with each batch's statistics (false: frozen running statistics).</param>
+public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, double? PeakGflops, IReadOnlyList<FineTuneResult> Results,
+    bool BatchStatistics = false)
 {
     /// <summary>Writes the report as JSON (atomically).</summary>
     public void WriteJson(string path) => IO.AtomicFile.Write(path, stream => System.Text.Json.JsonSerializer.Serialize(stream, this, IO.ReportJson.Options));
@@ -82,7 +84,8 @@ public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, 
     {
         var c = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.AppendLine(c, $"Fine-tuning conv5 ({Processors} logical processors); exact cosine search, database = the training images.");
+        string norms = BatchStatistics ? "batch statistics" : "frozen running statistics";
+        text.AppendLine(c, $"Fine-tuning conv5 ({Processors} logical processors; batch norms: {norms}); exact cosine search, database = the training images.");
         text.AppendLine();
         text.AppendLine("| dataset | database | copies | queries | (a) ImageNet mAP@10 | mP@10 | (b) head mAP@10 | mP@10 | (b′) warm-up head mAP@10 | mP@10 | " +
             "(c) conv5 mAP@10 | mP@10 | (c) conv5 + head mAP@10 | mP@10 | (c) − best (b) mAP@10 |");
@@ -165,9 +168,9 @@ public static class FineTuneBenchmark
                 BenchmarkData.Quality(name, outcome.Result.Head.Embed(tunedDatabase), outcome.Result.Head.Embed(tunedQueries)),
                 outcome.Result.Warmup.History[outcome.Result.Warmup.BestEpoch - 1], outcome.Result.Warmup.History.Count,
                 outcome.Result.History, outcome.Result.BestEpoch, seconds, outcome.CopiedImages));
-            completed?.Invoke(new FineTuneBenchmarkReport(processors, gemm, peak, [.. results]));
+            completed?.Invoke(new FineTuneBenchmarkReport(processors, gemm, peak, [.. results], options.Stage.BatchStatistics));
         }
-        return new FineTuneBenchmarkReport(processors, gemm, peak, results);
+        return new FineTuneBenchmarkReport(processors, gemm, peak, results, options.Stage.BatchStatistics);
     }
 
     private static async Task<(LabeledVectors Database, LabeledVectors Queries)> FeaturesAsync(string model, string databaseFolder, string queriesFolder,

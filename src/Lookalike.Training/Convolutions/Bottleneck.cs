@@ -5,22 +5,30 @@ namespace Lookalike.Training.Convolutions;
 
 /// <summary>
 /// A ResNet bottleneck block (He et al. 2016): y = relu(bn(conv1×1(relu(bn(conv(relu(bn(conv1×1(x))))))) + shortcut(x)),
-/// the shortcut being x or bn(conv1×1(x)) when the shape changes.
+/// the shortcut being x or bn(conv1×1(x)) when the shape changes. Each bn is a <see cref="ChannelAffine"/>, after
+/// <see cref="BatchStatistics"/> when the block trains with batch statistics.
 /// </summary>
 public sealed class Bottleneck : MapLayer
 {
     private readonly (Conv2d Conv, ChannelAffine Norm)[] _main;
     private readonly (Conv2d Conv, ChannelAffine Norm)? _projection;
+    private readonly BatchStatistics?[] _mainStatistics;
+    private readonly BatchStatistics? _projectionStatistics;
     private readonly Relu _relu1 = new(), _relu2 = new(), _out = new();
     private float[]? _sum;
     private float[]? _inputGradient;
 
-    /// <summary>A block computing exactly what <paramref name="weights"/> compute (batch norms frozen, scale 1).</summary>
-    public Bottleneck(BottleneckWeights weights)
+    /// <summary>
+    /// A block computing exactly what <paramref name="weights"/> compute (scale 1); its batch norms keep frozen running statistics,
+    /// or with <paramref name="batchStatistics"/> normalise by each training batch's (<see cref="BatchStatistics"/>).
+    /// </summary>
+    public Bottleneck(BottleneckWeights weights, bool batchStatistics = false)
     {
         Weights = weights;
         _main = [Unit(weights.Reduce), Unit(weights.Middle), Unit(weights.Expand)];
         if (weights.Projection is { } projection) _projection = Unit(projection);
+        _mainStatistics = [.. _main.Select(u => batchStatistics ? NewStatistics(u.Conv) : null)];
+        if (batchStatistics && _projection is { } p) _projectionStatistics = NewStatistics(p.Conv);
         if (weights.Middle.Inputs != weights.Reduce.Outputs || weights.Expand.Inputs != weights.Middle.Outputs)
             throw new ArgumentException($"Block '{weights.Reduce.Name}': its convolutions do not chain.");
         if (weights.Projection is null && weights.Expand.Outputs != weights.Reduce.Inputs)
@@ -35,6 +43,9 @@ public sealed class Bottleneck : MapLayer
 
     /// <summary>The shortcut's convolution and norm (null: identity).</summary>
     public (Conv2d Conv, ChannelAffine Norm)? Projection => _projection;
+
+    /// <summary>The batch statistics of the block's norms (empty: frozen running statistics).</summary>
+    public IReadOnlyList<BatchStatistics> BatchStatisticsLayers => [.. _mainStatistics.Append(_projectionStatistics).OfType<BatchStatistics>()];
 
     /// <summary>Input channels.</summary>
     public int Inputs => Weights.Reduce.Inputs;
@@ -62,10 +73,10 @@ public sealed class Bottleneck : MapLayer
     /// <inheritdoc/>
     public override FeatureMaps Forward(FeatureMaps input, bool training)
     {
-        var x = _relu1.Forward(Apply(_main[0], input, training), training);
-        x = _relu2.Forward(Apply(_main[1], x, training), training);
-        x = Apply(_main[2], x, training);
-        var shortcut = _projection is { } p ? Apply(p, input, training) : input;
+        var x = _relu1.Forward(Apply(_main[0], _mainStatistics[0], input, training), training);
+        x = _relu2.Forward(Apply(_main[1], _mainStatistics[1], x, training), training);
+        x = Apply(_main[2], _mainStatistics[2], x, training);
+        var shortcut = _projection is { } p ? Apply(p, _projectionStatistics, input, training) : input;
         if (shortcut.Height != x.Height || shortcut.Width != x.Width)
             throw new ArgumentException($"Block '{Weights.Reduce.Name}': the shortcut is {shortcut.Height}×{shortcut.Width}, the branch {x.Height}×{x.Width}.");
         var sum = new FeatureMaps(x.Channels, x.Batch, x.Height, x.Width, Reuse(ref _sum, x.Data.Length));
@@ -77,10 +88,10 @@ public sealed class Bottleneck : MapLayer
     public override FeatureMaps? Backward(FeatureMaps outputGradient, bool needInputGradient = true)
     {
         var g = _out.Backward(outputGradient)!;
-        var x = Back(_main[2], g, true)!;
-        x = Back(_main[1], _relu2.Backward(x)!, true)!;
-        var fromMain = Back(_main[0], _relu1.Backward(x)!, needInputGradient);
-        FeatureMaps? fromShortcut = _projection is { } p ? Back(p, g, needInputGradient) : g;
+        var x = Back(_main[2], _mainStatistics[2], g, true)!;
+        x = Back(_main[1], _mainStatistics[1], _relu2.Backward(x)!, true)!;
+        var fromMain = Back(_main[0], _mainStatistics[0], _relu1.Backward(x)!, needInputGradient);
+        FeatureMaps? fromShortcut = _projection is { } p ? Back(p, _projectionStatistics, g, needInputGradient) : g;
         if (!needInputGradient) return null;
         var inputGradient = new FeatureMaps(fromMain!.Channels, fromMain.Batch, fromMain.Height, fromMain.Width,
             Reuse(ref _inputGradient, fromMain.Data.Length));
@@ -93,9 +104,17 @@ public sealed class Bottleneck : MapLayer
 
     private static IEnumerable<Parameter> Of((Conv2d Conv, ChannelAffine Norm) unit) => [.. unit.Conv.Parameters, .. unit.Norm.Parameters];
 
-    private static FeatureMaps Apply((Conv2d Conv, ChannelAffine Norm) unit, FeatureMaps input, bool training) =>
-        unit.Norm.Forward(unit.Conv.Forward(input, training), training);
+    private static BatchStatistics NewStatistics(Conv2d conv) => new($"{conv.Name}.bn.statistics", conv.Outputs);
 
-    private static FeatureMaps? Back((Conv2d Conv, ChannelAffine Norm) unit, FeatureMaps gradient, bool needInputGradient) =>
-        unit.Conv.Backward(unit.Norm.Backward(gradient)!, needInputGradient);
+    private static FeatureMaps Apply((Conv2d Conv, ChannelAffine Norm) unit, BatchStatistics? statistics, FeatureMaps input, bool training)
+    {
+        var x = unit.Conv.Forward(input, training);
+        return unit.Norm.Forward(statistics is null ? x : statistics.Forward(x, training), training);
+    }
+
+    private static FeatureMaps? Back((Conv2d Conv, ChannelAffine Norm) unit, BatchStatistics? statistics, FeatureMaps gradient, bool needInputGradient)
+    {
+        var g = unit.Norm.Backward(gradient)!;
+        return unit.Conv.Backward(statistics is null ? g : statistics.Backward(g)!, needInputGradient);
+    }
 }

@@ -12,11 +12,14 @@ public sealed class ConvStage
 {
     private FeatureMaps? _pooled;
 
-    /// <summary>A stage computing what <paramref name="blocks"/> compute.</summary>
-    public ConvStage(IReadOnlyList<BottleneckWeights> blocks)
+    /// <summary>
+    /// A stage computing what <paramref name="blocks"/> compute; with <paramref name="batchStatistics"/>, its norms train with
+    /// each batch's statistics (<see cref="Convolutions.BatchStatistics"/>) instead of frozen running ones.
+    /// </summary>
+    public ConvStage(IReadOnlyList<BottleneckWeights> blocks, bool batchStatistics = false)
     {
         if (blocks.Count == 0) throw new ArgumentException("A stage needs at least one block.", nameof(blocks));
-        Blocks = [.. blocks.Select(b => new Bottleneck(b))];
+        Blocks = [.. blocks.Select(b => new Bottleneck(b, batchStatistics))];
         for (int i = 1; i < Blocks.Count; i++)
         {
             if (Blocks[i].Inputs != Blocks[i - 1].Outputs)
@@ -32,6 +35,9 @@ public sealed class ConvStage
 
     /// <summary>Width of the pooled features.</summary>
     public int Outputs => Blocks[^1].Outputs;
+
+    /// <summary>The batch statistics of every norm (empty: frozen running statistics).</summary>
+    public IEnumerable<BatchStatistics> BatchStatisticsLayers => Blocks.SelectMany(b => b.BatchStatisticsLayers);
 
     /// <summary>Every trainable parameter.</summary>
     public IEnumerable<Parameter> Parameters => Blocks.SelectMany(b => b.Parameters);

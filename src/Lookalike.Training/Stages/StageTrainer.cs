@@ -19,8 +19,10 @@ namespace Lookalike.Training.Stages;
 /// <param name="WeightDecay">Decoupled weight decay of the stage's convolutions.</param>
 /// <param name="JointHeadLearningRate">The head's learning rate in the joint phase (null: a tenth of the warm-up's, <see cref="HeadTrainingOptions.LearningRate"/>: the head starts converged).</param>
 /// <param name="RelativeSteps">Whether the stage's steps scale with each output channel's weight size (<see cref="AdamW"/>); false: one absolute rate for all.</param>
+/// <param name="BatchStatistics">Whether the stage's batch norms normalise by each joint step's batch (<see cref="Convolutions.BatchStatistics"/>); false: their frozen running statistics.</param>
 public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHeadEpochs = 200, double BackboneLearningRate = 1e-3, int Epochs = 30,
-    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null, bool RelativeSteps = true)
+    int Patience = 5, int BatchSize = 32, double WeightDecay = 1e-4, double? JointHeadLearningRate = null, bool RelativeSteps = true,
+    bool BatchStatistics = false)
 {
     /// <summary>The head's learning rate in the joint phase: <see cref="JointHeadLearningRate"/> or a tenth of the warm-up's.</summary>
     public double JointHeadRate => JointHeadLearningRate ?? (Head.LearningRate / 10);
@@ -54,7 +56,8 @@ public sealed record StageTrainingResult(ConvStage Stage, HeadModel Head, HeadTr
 /// the stage's original (frozen) features, then stage and head together with AdamW at separate learning
 /// rates, both rising over the first joint epoch and falling along a cosine to 0 by the last
 /// (<see cref="WarmupCosineSchedule"/>), early stopping on the validation loss restoring the best epoch. Batch norms keep their
-/// running statistics (trainable scale and shift); the head keeps the standardisation it was warmed up with.
+/// running statistics (trainable scale and shift) or, with <see cref="StageTrainingOptions.BatchStatistics"/>, normalise by each
+/// step's batch; the head keeps the standardisation it was warmed up with.
 /// </summary>
 public static class StageTrainer
 {
@@ -76,7 +79,7 @@ public static class StageTrainer
             throw new LookalikeException("Warm-up epochs and patience must be at least 1, joint epochs at least 0, the batch at least 2, the stage's learning rate not negative, the joint head's positive.");
         if (cache.Shape.Channels != parent.InputChannels)
             throw new LookalikeException($"The cached maps have {cache.Shape.Channels} channels; the stage of '{parent.ModelPath}' takes {parent.InputChannels}.");
-        var stage = new ConvStage(parent.Blocks);
+        var stage = new ConvStage(parent.Blocks, options.BatchStatistics);
 
         // Phase 1: the head alone, on the features the stage gives before any change.
         var trainFeatures = Pooled(stage, cache, train, progress, "Pooling the stage's features (train)", cancellationToken);
