@@ -103,6 +103,9 @@ public sealed class ConvolutionTests
         Assert.Equal(first.Data.Take(12).Select(v => (v - firstMean) * (v - firstMean)).Average(), statistics.RunningVariance[0], 4);
         Assert.Same(second, statistics.Forward(second, training: false));
         Assert.Throws<ArgumentException>(() => statistics.Forward(new FeatureMaps(3, 1, 2, 2, new float[12]), training: true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => statistics.Momentum = 1.5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => statistics.Momentum = double.NaN);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchStatistics("bn", 2, momentum: -0.1));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class BatchStatistics : MapLayer
     private float[]? _inputGradient;
     private readonly float[] _batchDeviation, _runningDeviation;
     private bool _forwarded;
+    private double _momentum;
 
     /// <summary>Statistics of <paramref name="channels"/> channels, none seen yet.</summary>
     /// <param name="name">Name in reports.</param>
@@ -27,7 +28,6 @@ public sealed class BatchStatistics : MapLayer
     public BatchStatistics(string name, int channels, double momentum = 0.01, double epsilon = 1e-3)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        if (!(momentum is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), "The momentum is a weight in [0, 1].");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), "Epsilon must be positive.");
         (Name, Momentum, Epsilon) = (name, momentum, epsilon);
         RunningMean = new double[channels];
@@ -39,8 +39,12 @@ public sealed class BatchStatistics : MapLayer
     /// <summary>Name in reports.</summary>
     public string Name { get; }
 
-    /// <summary>Weight of each new batch in the running statistics (0: they stay as the first batch set them).</summary>
-    public double Momentum { get; set; }
+    /// <summary>Weight of each new batch in the running statistics, in [0, 1] (0: they stay as the first batch set them).</summary>
+    public double Momentum
+    {
+        get => _momentum;
+        set => _momentum = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The momentum is a weight in [0, 1].");
+    }
 
     /// <summary>Added to each variance.</summary>
     public double Epsilon { get; }
