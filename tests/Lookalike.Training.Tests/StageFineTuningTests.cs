@@ -53,7 +53,8 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
         using (var trunk = new OnnxFeatureExtractor(OnnxFeatureExtractorOptions.ForModel(tuned.TrunkPath) with { OutputName = Onnx.Stages.StageModels.MapsOutput }))
             maps = await trunk.ExtractAsync(photos);
         var shape = Onnx.Stages.StageModels.ReadMapShape(tuned.TrunkPath);
-        var trained = result.Stage.Forward(Convolutions.FeatureMaps.FromImageMajor(maps, photos.Count, shape.Channels, shape.Height, shape.Width), training: false);
+        var stageInput = Convolutions.FeatureMaps.FromImageMajor(maps, photos.Count, shape.Channels, shape.Height, shape.Width);
+        var trained = result.Stage.Forward(stageInput, training: false);
         Assert.True(tuned.HeadEmbedded);
         Assert.Equal(photos.Count * result.Head.EmbeddingWidth, exported.Length);
         AssertClose(result.Head.Embed(trained, photos.Count), exported, 1e-4, "exported stage and head");
@@ -69,8 +70,7 @@ public sealed class StageFineTuningTests(ITestOutputHelper output) : IDisposable
         Assert.All(batch.Result.Stage.BatchStatisticsLayers, s => Assert.True(s.HasStatistics, s.Name));
         Assert.True(batch.Result.BestEpoch > 0, "with batch statistics, no joint epoch beat the warm-up");
         Assert.True(batch.Result.History.Min(h => h.ValidationLoss) < batch.Result.Warmup.History.Min(h => h.ValidationLoss));
-        var batchTrained = batch.Result.Stage.Forward(Convolutions.FeatureMaps.FromImageMajor(maps, photos.Count, shape.Channels, shape.Height, shape.Width),
-            training: false);
+        var batchTrained = batch.Result.Stage.Forward(stageInput, training: false);
         AssertClose(batchTrained, await Features(batch.ModelPath, photos), 1e-4, "exported stage trained with batch statistics");
         Assert.True(batchTrained.Zip(parent, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "the stage trained with batch statistics computes what the parent did");
         Assert.Contains("batch statistics", ModelCard.Read(batch.CardPath)!.Notes);

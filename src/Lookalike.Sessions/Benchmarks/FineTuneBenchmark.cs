@@ -84,7 +84,7 @@ public sealed record FineTuneBenchmarkReport(int Processors, double GemmGflops, 
     {
         var c = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        string norms = BatchStatistics ? "batch statistics" : "frozen running statistics";
+        string norms = StageTrainingOptions.DescribeBatchNorms(BatchStatistics);
         text.AppendLine(c, $"Fine-tuning conv5 ({Processors} logical processors; batch norms: {norms}); exact cosine search, database = the training images.");
         text.AppendLine();
         text.AppendLine("| dataset | database | copies | queries | (a) ImageNet mAP@10 | mP@10 | (b) head mAP@10 | mP@10 | (b′) warm-up head mAP@10 | mP@10 | " +

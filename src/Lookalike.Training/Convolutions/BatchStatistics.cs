@@ -17,7 +17,6 @@ public sealed class BatchStatistics : MapLayer
     private float[]? _normalised;
     private float[]? _inputGradient;
     private readonly float[] _batchDeviation, _runningDeviation;
-    private bool _forwarded;
     private double _momentum;
 
     /// <summary>Statistics of <paramref name="channels"/> channels, none seen yet.</summary>
@@ -93,7 +92,6 @@ public sealed class BatchStatistics : MapLayer
             }
         }
         HasStatistics = true;
-        _forwarded = true;
         return output;
     }
 
@@ -103,7 +101,7 @@ public sealed class BatchStatistics : MapLayer
     /// </summary>
     public override FeatureMaps? Backward(FeatureMaps outputGradient, bool needInputGradient = true)
     {
-        if (!_forwarded) throw new InvalidOperationException($"'{Name}': backward before a training forward pass.");
+        if (!HasStatistics) throw new InvalidOperationException($"'{Name}': backward before a training forward pass.");
         if (!needInputGradient) return null;
         var normalised = _normalised!;
         int channels = RunningMean.Length, count = outputGradient.Plane;

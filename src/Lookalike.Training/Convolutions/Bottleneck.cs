@@ -29,6 +29,7 @@ public sealed class Bottleneck : MapLayer
         if (weights.Projection is { } projection) _projection = Unit(projection);
         _mainStatistics = [.. _main.Select(u => batchStatistics ? NewStatistics(u.Conv) : null)];
         if (batchStatistics && _projection is { } p) _projectionStatistics = NewStatistics(p.Conv);
+        BatchStatisticsLayers = [.. _mainStatistics.Append(_projectionStatistics).OfType<BatchStatistics>()];
         if (weights.Middle.Inputs != weights.Reduce.Outputs || weights.Expand.Inputs != weights.Middle.Outputs)
             throw new ArgumentException($"Block '{weights.Reduce.Name}': its convolutions do not chain.");
         if (weights.Projection is null && weights.Expand.Outputs != weights.Reduce.Inputs)
@@ -45,7 +46,7 @@ public sealed class Bottleneck : MapLayer
     public (Conv2d Conv, ChannelAffine Norm)? Projection => _projection;
 
     /// <summary>The batch statistics of the block's norms (empty: frozen running statistics).</summary>
-    public IReadOnlyList<BatchStatistics> BatchStatisticsLayers => [.. _mainStatistics.Append(_projectionStatistics).OfType<BatchStatistics>()];
+    public IReadOnlyList<BatchStatistics> BatchStatisticsLayers { get; }
 
     /// <summary>Input channels.</summary>
     public int Inputs => Weights.Reduce.Inputs;

@@ -114,7 +114,7 @@ public static class StageFineTuning
             backboneLearningRate = request.Training.BackboneLearningRate,
             learningRate = request.Training.Head.LearningRate,
             jointLearningRate = request.Training.JointHeadRate,
-            batchNorms = request.Training.BatchStatistics ? "batch statistics" : "frozen running statistics",
+            batchNorms = request.Training.BatchNorms,
             validationAccuracy = result.Report.Accuracy,
             augmentations = copies.Select(c => new { c.Name, copies = c.Count }),
             embedding = request.EmbedHead ? $"layer {result.Head.EmbeddingLayer} of the head, {result.Head.EmbeddingWidth}-d, L2-normalised" : null,

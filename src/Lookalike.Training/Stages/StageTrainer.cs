@@ -26,6 +26,12 @@ public sealed record StageTrainingOptions(HeadTrainingOptions Head, int WarmupHe
 {
     /// <summary>The head's learning rate in the joint phase: <see cref="JointHeadLearningRate"/> or a tenth of the warm-up's.</summary>
     public double JointHeadRate => JointHeadLearningRate ?? (Head.LearningRate / 10);
+
+    /// <summary>The kind of batch norm the stage trains with, in words: "batch statistics" or "frozen running statistics".</summary>
+    public string BatchNorms => DescribeBatchNorms(BatchStatistics);
+
+    /// <summary>"batch statistics" or "frozen running statistics", as <paramref name="batchStatistics"/> says.</summary>
+    public static string DescribeBatchNorms(bool batchStatistics) => batchStatistics ? "batch statistics" : "frozen running statistics";
 }
 
 /// <summary>One epoch of the joint phase.</summary>
